@@ -1,0 +1,230 @@
+//! Stage 3: the spec → the model. Every naming and typing decision is made here.
+
+mod names;
+mod operations;
+mod schemas;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::diag::{Error, Result, Warning};
+use crate::load::{Loader, Node};
+use crate::model::{Api, Server, TypeDef, TypeKind, TypeRef};
+use operations::{security_scheme, Operations};
+use schemas::Types;
+
+pub use names::{type_name, value_name};
+
+/// Which operations to include.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only operations with one of these tags; all operations when empty.
+    pub tags: Vec<String>,
+}
+
+/// The model and the warnings raised while building it.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The model.
+    pub api: Api,
+    /// Places where the generated code is looser than the spec.
+    pub warnings: Vec<Warning>,
+}
+
+/// Builds the model from the spec whose entry file is `entry`.
+pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysis> {
+    let root = loader.root(entry)?;
+    check_version(&root)?;
+    let info = root.get("info");
+    let text = |key: &str| info.as_ref().and_then(|i| i.str(key)).map(str::to_string);
+
+    let mut warnings = Vec::new();
+    let mut schemes = BTreeMap::new();
+    if let Some(defined) = root
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+    {
+        for (name, node) in defined.entries() {
+            let node = loader.deref(&node)?;
+            schemes.insert(name.clone(), security_scheme(&name, &node, &mut warnings));
+        }
+    }
+    let tag_docs = root
+        .get("tags")
+        .map(|t| t.items())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|t| {
+            Some((
+                t.str("name")?.to_string(),
+                t.str("description")?.to_string(),
+            ))
+        })
+        .collect();
+
+    let mut types = Types::new(loader);
+    let mut ops = Operations {
+        loader,
+        types: &mut types,
+        schemes,
+        global_security: root.get("security"),
+        tag_docs,
+        resources: BTreeMap::new(),
+        method_names: BTreeMap::new(),
+        warnings: Vec::new(),
+    };
+    let wanted: BTreeSet<&str> = filter.tags.iter().map(String::as_str).collect();
+    let include =
+        |tags: &[String]| wanted.is_empty() || tags.iter().any(|t| wanted.contains(t.as_str()));
+    if let Some(paths) = root.get("paths") {
+        for (path, item) in paths.entries() {
+            ops.path_item(&path, &item, &include)?;
+        }
+    }
+    let resources = std::mem::take(&mut ops.resources);
+    warnings.append(&mut ops.warnings);
+    types.finish();
+    warnings.append(&mut types.warnings);
+    if !wanted.is_empty() && resources.is_empty() {
+        return Err(Error::spec(
+            root.location(),
+            format!("no operation has the tag(s) {:?}", filter.tags),
+        ));
+    }
+
+    let mut api = Api {
+        title: text("title").unwrap_or_default(),
+        version: info
+            .as_ref()
+            .and_then(|i| i.value().get("version"))
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .unwrap_or_default(),
+        description: text("description"),
+        servers: servers(&root),
+        types: types.defs,
+        resources,
+    };
+    mark_usage(&mut api);
+    settle_fields(&mut api);
+    Ok(Analysis { api, warnings })
+}
+
+fn check_version(root: &Node) -> Result<()> {
+    let location = root
+        .get("openapi")
+        .map_or_else(|| root.location(), |n| n.location());
+    match root.value().get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" => {
+            Ok(())
+        }
+        Some(v) => Err(Error::spec(
+            location,
+            format!("OpenAPI version {v} is not supported (3.0.x and 3.1.x are)"),
+        )),
+        None => Err(Error::spec(
+            location,
+            "not an OpenAPI 3 document: the `openapi` version field is missing",
+        )),
+    }
+}
+
+fn servers(root: &Node) -> Vec<Server> {
+    root.get("servers")
+        .map(|s| s.items())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| {
+            Some(Server {
+                url: s.str("url")?.to_string(),
+                description: s.str("description").map(str::to_string),
+                variables: s
+                    .get("variables")
+                    .map(|v| v.entries().into_iter().map(|(k, _)| k).collect())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Marks which types are sent (need `Serialize`) and which are received (need `Deserialize`).
+fn mark_usage(api: &mut Api) {
+    let mut sent = Vec::new();
+    let mut received = Vec::new();
+    for op in api.resources.values().flat_map(|r| r.operations.iter()) {
+        sent.extend(op.body.iter().map(|b| b.ty.clone()));
+        sent.extend(op.params.iter().map(|p| p.ty.clone()));
+        received.extend(op.responses.iter().filter_map(|r| r.body.clone()));
+    }
+    let mut mark = |roots: Vec<TypeRef>, request: bool| {
+        let mut stack = roots;
+        let mut seen = BTreeSet::new();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Array(t) | TypeRef::Map(t) => stack.push(*t),
+                TypeRef::Named(name) => {
+                    if !seen.insert(name.clone()) {
+                        continue;
+                    }
+                    let Some(def) = api.types.get_mut(&name) else {
+                        continue;
+                    };
+                    if request {
+                        def.in_request = true
+                    } else {
+                        def.in_response = true
+                    }
+                    stack.extend(referenced(def));
+                }
+                _ => {}
+            }
+        }
+    };
+    mark(sent, true);
+    mark(received, false);
+}
+
+/// Fits struct fields to how their type is used: a request-only type has no read-only
+/// fields, a response-only type no write-only ones, and a required field is optional in
+/// Rust when one direction leaves it out (read-only when sending, write-only when receiving).
+/// Types that no operation reaches (such as a discriminator's enum) are dropped.
+fn settle_fields(api: &mut Api) {
+    api.types.retain(|_, def| def.in_request || def.in_response);
+    for def in api.types.values_mut() {
+        let (sent, received) = (def.in_request, def.in_response);
+        let TypeKind::Struct { fields, .. } = &mut def.kind else {
+            continue;
+        };
+        fields.retain(|f| !(f.read_only && !received) && !(f.write_only && !sent));
+        for f in fields.iter_mut() {
+            let left_out = (f.read_only && sent) || (f.write_only && received);
+            f.presence = schemas::presence(f.required && !left_out, f.nullable);
+        }
+    }
+    // Dropping fields can leave types unreachable: mark again from the operations.
+    for def in api.types.values_mut() {
+        def.in_request = false;
+        def.in_response = false;
+    }
+    mark_usage(api);
+    api.types.retain(|_, def| def.in_request || def.in_response);
+}
+
+/// The types a definition refers to directly.
+fn referenced(def: &TypeDef) -> Vec<TypeRef> {
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => fields
+            .iter()
+            .map(|f| f.ty.clone())
+            .chain(additional.clone())
+            .collect(),
+        TypeKind::Tagged { variants, .. } => variants
+            .iter()
+            .map(|v| TypeRef::Named(v.payload.clone()))
+            .collect(),
+        TypeKind::Untagged { variants } => variants.iter().map(|(_, t)| t.clone()).collect(),
+        TypeKind::Alias(t) => vec![t.clone()],
+        TypeKind::StringEnum { .. } => Vec::new(),
+    }
+}

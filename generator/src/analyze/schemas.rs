@@ -1,0 +1,373 @@
+//! Schemas → named types and type references.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use super::names::{type_name, unique, value_name};
+use crate::diag::{Result, Warning};
+use crate::load::{Loader, Node};
+use crate::model::{EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind, TypeRef};
+use crate::normalize::{Additional, JsonType, Schema};
+
+/// Builds the named types of the model while operations ask for the types they use.
+pub struct Types<'a> {
+    loader: &'a Loader,
+    /// Finished (and in-progress) type definitions, by Rust name.
+    pub defs: BTreeMap<String, TypeDef>,
+    names: BTreeSet<String>,
+    by_node: HashMap<String, String>,
+    /// Payload struct → discriminator property to leave out of it.
+    tag_fields: Vec<(String, String)>,
+    /// Loose mappings that were made.
+    pub warnings: Vec<Warning>,
+}
+
+impl<'a> Types<'a> {
+    /// No types yet.
+    pub fn new(loader: &'a Loader) -> Self {
+        Types {
+            loader,
+            defs: BTreeMap::new(),
+            names: BTreeSet::new(),
+            by_node: HashMap::new(),
+            tag_fields: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The type of the schema at `node`; `hint` names it if it must become a new named type.
+    pub fn type_of(&mut self, node: &Node, hint: &str) -> Result<TypeRef> {
+        let schema = Schema::read(node);
+        if let Some((at, reference)) = &schema.reference {
+            let target = self.loader.resolve(at, reference)?;
+            return self.named(&target);
+        }
+        if needs_definition(&schema) {
+            let name = unique(type_name(hint), &mut self.names);
+            self.define(name.clone(), &schema)?;
+            return Ok(TypeRef::Named(name));
+        }
+        self.plain(&schema, hint)
+    }
+
+    /// The named type for a `$ref` target, defined on first use.
+    fn named(&mut self, target: &Node) -> Result<TypeRef> {
+        let target = self.loader.deref(target)?;
+        if let Some(name) = self.by_node.get(&target.key()) {
+            return Ok(TypeRef::Named(name.clone()));
+        }
+        let base = if target.pointer().is_empty() {
+            target
+                .file_path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        } else {
+            target.last_segment().unwrap_or_default()
+        };
+        let name = unique(type_name(&base), &mut self.names);
+        self.by_node.insert(target.key(), name.clone());
+        let schema = Schema::read(&target);
+        self.define(name.clone(), &schema)?;
+        Ok(TypeRef::Named(name))
+    }
+
+    /// Defines `name` from `schema`. The name is reserved before anything nested is
+    /// analyzed, so recursive schemas terminate.
+    fn define(&mut self, name: String, schema: &Schema) -> Result<()> {
+        let placeholder = TypeDef {
+            name: name.clone(),
+            doc: schema.description.clone().or_else(|| schema.title.clone()),
+            origin: schema.node.location(),
+            kind: TypeKind::Alias(TypeRef::Json),
+            in_request: false,
+            in_response: false,
+        };
+        self.defs.insert(name.clone(), placeholder);
+        let kind = if !schema.one_of.is_empty() || !schema.any_of.is_empty() {
+            self.union(&name, schema)?
+        } else if let Some(variants) = string_enum(schema) {
+            TypeKind::StringEnum { variants }
+        } else if schema.is_object_like() {
+            self.structure(&name, schema)?
+        } else {
+            TypeKind::Alias(self.plain(schema, &name)?)
+        };
+        if let Some(def) = self.defs.get_mut(&name) {
+            def.kind = kind;
+        }
+        Ok(())
+    }
+
+    /// Types that need no definition of their own: primitives, arrays, maps.
+    fn plain(&mut self, schema: &Schema, hint: &str) -> Result<TypeRef> {
+        if schema.has_not && schema.types.is_empty() {
+            self.warn(
+                &schema.node,
+                "`not` cannot be expressed in Rust types; using serde_json::Value",
+            );
+            return Ok(TypeRef::Json);
+        }
+        let ty = match schema.types.as_slice() {
+            [JsonType::String] => match schema.format.as_deref() {
+                Some("date-time") => TypeRef::DateTime,
+                Some("date") => TypeRef::Date,
+                Some("password") => TypeRef::Secret,
+                _ => TypeRef::String,
+            },
+            [JsonType::Integer] => match schema.format.as_deref() {
+                Some("int32") => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            [JsonType::Number] => TypeRef::F64,
+            [JsonType::Boolean] => TypeRef::Bool,
+            [JsonType::Array] => self.array(schema, hint)?,
+            [JsonType::Object] => self.map(schema, hint)?,
+            [] if schema.items.is_some() => self.array(schema, hint)?,
+            [] if !matches!(schema.additional, Additional::Unspecified) => {
+                self.map(schema, hint)?
+            }
+            [] => TypeRef::Json,
+            _ => {
+                self.warn(
+                    &schema.node,
+                    "a schema with several types cannot be typed precisely; using serde_json::Value",
+                );
+                TypeRef::Json
+            }
+        };
+        Ok(ty)
+    }
+
+    fn array(&mut self, schema: &Schema, hint: &str) -> Result<TypeRef> {
+        let item = match &schema.items {
+            Some(items) => self.type_of(items, &format!("{hint}Item"))?,
+            None => TypeRef::Json,
+        };
+        Ok(TypeRef::Array(Box::new(item)))
+    }
+
+    fn map(&mut self, schema: &Schema, hint: &str) -> Result<TypeRef> {
+        let value = match &schema.additional {
+            Additional::Schema(n) => self.type_of(n, &format!("{hint}Value"))?,
+            _ => TypeRef::Json,
+        };
+        Ok(TypeRef::Map(Box::new(value)))
+    }
+
+    fn structure(&mut self, name: &str, schema: &Schema) -> Result<TypeKind> {
+        let mut properties: Vec<(String, Node)> = Vec::new();
+        let mut required: BTreeSet<String> = BTreeSet::new();
+        let mut additional = schema.additional.clone();
+        self.collect_members(schema, &mut properties, &mut required, &mut additional, 0)?;
+        let mut taken = BTreeSet::new();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire, node) in properties {
+            let own = Schema::read(&node);
+            let target = match &own.reference {
+                Some((at, r)) => Some(Schema::read(
+                    &self.loader.deref(&self.loader.resolve(at, r)?)?,
+                )),
+                None => None,
+            };
+            let read_only = own.read_only || target.as_ref().is_some_and(|t| t.read_only);
+            let write_only = own.write_only || target.as_ref().is_some_and(|t| t.write_only);
+            let nullable = own.nullable || target.as_ref().is_some_and(|t| t.nullable);
+            let doc = own
+                .description
+                .clone()
+                .or_else(|| target.as_ref().and_then(|t| t.description.clone()));
+            let ty = self.type_of(&node, &format!("{name}{}", type_name(&wire)))?;
+            let required = required.contains(&wire);
+            fields.push(Field {
+                presence: presence(required && !read_only && !write_only, nullable),
+                required,
+                nullable,
+                name: unique(value_name(&wire), &mut taken),
+                wire,
+                ty,
+                doc,
+                read_only,
+                write_only,
+            });
+        }
+        let additional = match additional {
+            Additional::Schema(n) => Some(self.type_of(&n, &format!("{name}Extra"))?),
+            Additional::Any => Some(TypeRef::Json),
+            Additional::Unspecified | Additional::Forbidden => None,
+        };
+        Ok(TypeKind::Struct { fields, additional })
+    }
+
+    /// Gathers properties and `required` from a schema and, recursively, its `allOf` members.
+    fn collect_members(
+        &mut self,
+        schema: &Schema,
+        properties: &mut Vec<(String, Node)>,
+        required: &mut BTreeSet<String>,
+        additional: &mut Additional,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > 32 {
+            return Err(crate::diag::Error::spec(
+                schema.node.location(),
+                "allOf nested too deeply (a cycle?)",
+            ));
+        }
+        for member in &schema.all_of {
+            let member = self.loader.deref(member)?;
+            let m = Schema::read(&member);
+            if !m.one_of.is_empty() || !m.any_of.is_empty() {
+                self.warn(&member, "oneOf/anyOf inside allOf is not merged; its members are left out of the struct");
+            }
+            if matches!(additional, Additional::Unspecified) {
+                *additional = m.additional.clone();
+            }
+            self.collect_members(&m, properties, required, additional, depth + 1)?;
+        }
+        for (wire, node) in &schema.properties {
+            match properties.iter_mut().find(|(w, _)| w == wire) {
+                Some(slot) => slot.1 = node.clone(),
+                None => properties.push((wire.clone(), node.clone())),
+            }
+        }
+        required.extend(schema.required.iter().cloned());
+        Ok(())
+    }
+
+    fn union(&mut self, name: &str, schema: &Schema) -> Result<TypeKind> {
+        let members = if schema.one_of.is_empty() {
+            &schema.any_of
+        } else {
+            &schema.one_of
+        };
+        if let Some(disc) = &schema.discriminator {
+            let mut mapping: Vec<(String, Node)> = Vec::new();
+            if disc.mapping.is_empty() {
+                for m in members {
+                    let target = self.loader.deref(m)?;
+                    let value = target
+                        .file_path()
+                        .file_stem()
+                        .filter(|_| target.pointer().is_empty())
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .or_else(|| target.last_segment())
+                        .unwrap_or_default();
+                    mapping.push((value, m.clone()));
+                }
+            } else {
+                for (value, reference) in &disc.mapping {
+                    let reference = if reference.contains('/') || reference.contains('.') {
+                        reference.clone()
+                    } else {
+                        format!("#/components/schemas/{reference}")
+                    };
+                    mapping.push((
+                        value.clone(),
+                        self.loader.resolve(&schema.node, &reference)?,
+                    ));
+                }
+            }
+            let mut taken = BTreeSet::new();
+            let mut variants = Vec::new();
+            for (tag_value, node) in mapping {
+                match self.named(&node)? {
+                    TypeRef::Named(payload) => {
+                        self.tag_fields
+                            .push((payload.clone(), disc.property.clone()));
+                        variants.push(TaggedVariant {
+                            name: unique(type_name(&tag_value), &mut taken),
+                            tag_value,
+                            payload,
+                        });
+                    }
+                    other => {
+                        self.warn(&node, &format!("discriminated variant is not an object ({other:?}); using an untagged union"));
+                        return self.untagged(name, members);
+                    }
+                }
+            }
+            return Ok(TypeKind::Tagged {
+                tag: disc.property.clone(),
+                variants,
+            });
+        }
+        self.untagged(name, members)
+    }
+
+    fn untagged(&mut self, name: &str, members: &[Node]) -> Result<TypeKind> {
+        let mut taken = BTreeSet::new();
+        let mut variants = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let ty = self.type_of(m, &format!("{name}Variant{}", i + 1))?;
+            let base = match &ty {
+                TypeRef::Named(n) => n.clone(),
+                TypeRef::Array(_) => "Array".into(),
+                TypeRef::Map(_) => "Object".into(),
+                other => format!("{other:?}"),
+            };
+            variants.push((unique(base, &mut taken), ty));
+        }
+        Ok(TypeKind::Untagged { variants })
+    }
+
+    /// Drops discriminator properties from the payload structs of tagged unions
+    /// (serde writes and reads the tag itself).
+    pub fn finish(&mut self) {
+        for (payload, property) in std::mem::take(&mut self.tag_fields) {
+            if let Some(TypeDef {
+                kind: TypeKind::Struct { fields, .. },
+                ..
+            }) = self.defs.get_mut(&payload)
+            {
+                fields.retain(|f| f.wire != property);
+            }
+        }
+    }
+
+    fn warn(&mut self, node: &Node, message: &str) {
+        self.warnings.push(Warning {
+            location: node.location(),
+            message: message.to_string(),
+        });
+    }
+}
+
+/// The Rust shape of a field that is (or is not) always present.
+pub fn presence(always: bool, nullable: bool) -> Presence {
+    match (always, nullable) {
+        (true, false) => Presence::Required,
+        (true, true) => Presence::RequiredNullable,
+        (false, false) => Presence::Optional,
+        (false, true) => Presence::OptionalNullable,
+    }
+}
+
+fn needs_definition(schema: &Schema) -> bool {
+    !schema.one_of.is_empty()
+        || !schema.any_of.is_empty()
+        || string_enum(schema).is_some()
+        || schema.is_object_like()
+}
+
+/// The variants of a string enum, if the schema is one.
+fn string_enum(schema: &Schema) -> Option<Vec<EnumVariant>> {
+    let values = schema.enum_values.as_ref()?;
+    if values.is_empty() || !values.iter().all(Value::is_string) {
+        return None;
+    }
+    let mut taken = BTreeSet::new();
+    // `Unknown` is the catch-all variant's name.
+    taken.insert("Unknown".to_string());
+    Some(
+        values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|wire| EnumVariant {
+                wire: wire.to_string(),
+                name: unique(type_name(wire), &mut taken),
+            })
+            .collect(),
+    )
+}

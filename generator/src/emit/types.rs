@@ -1,0 +1,271 @@
+//! `types.rs`: one Rust item per named type of the model.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, ident, rust_type};
+use crate::model::{Api, EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind, TypeRef};
+
+/// The whole `types.rs` file.
+pub fn types_file(api: &Api) -> TokenStream {
+    let items = api.types.values().map(type_def);
+    quote! {
+        //! Data types of the API: request bodies, responses and the types they contain.
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+        #( #items )*
+    }
+}
+
+fn derives(def: &TypeDef, mut extra: TokenStream) -> TokenStream {
+    if let TypeKind::Struct { fields, .. } = &def.kind {
+        if fields.iter().all(|f| f.presence != Presence::Required) {
+            extra = quote!(#extra Default,);
+        }
+    }
+    let (ser, de) = match (def.in_request, def.in_response) {
+        (false, false) => (true, true),
+        (s, d) => (s, d),
+    };
+    let ser = ser.then(|| quote!(::rebilly_runtime::serde::Serialize,));
+    let de = de.then(|| quote!(::rebilly_runtime::serde::Deserialize,));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #extra #ser #de)]
+        #[serde(crate = "::rebilly_runtime::serde")]
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc(def
+        .doc
+        .as_deref()
+        .unwrap_or(&format!("The `{}` schema.", def.name)));
+    let here = quote!();
+    match &def.kind {
+        TypeKind::Alias(t) => {
+            let t = rust_type(t, &here);
+            quote! { #docs pub type #name = #t; }
+        }
+        TypeKind::Struct { fields, additional } => {
+            let derive = derives(def, quote!());
+            let members = fields.iter().map(field);
+            let extra = additional.as_ref().map(|t| {
+                let t = rust_type(t, &here);
+                quote! {
+                    /// Members not described by the schema.
+                    #[serde(flatten)]
+                    pub extra: ::std::collections::BTreeMap<::std::string::String, #t>,
+                }
+            });
+            let constructor = constructor(def, fields, additional.is_some());
+            quote! {
+                #docs
+                #derive
+                #[non_exhaustive]
+                pub struct #name { #( #members )* #extra }
+                #constructor
+            }
+        }
+        TypeKind::StringEnum { variants } => string_enum(def, &name, &docs, variants),
+        TypeKind::Tagged { tag, variants } => tagged(def, &name, &docs, tag, variants),
+        TypeKind::Untagged { variants } => {
+            let derive = derives(def, quote!());
+            let vs = variants.iter().map(|(v, t)| {
+                let v = ident(v);
+                let t = rust_type(t, &here);
+                let d = doc(&format!("A value of the `{v}` shape."));
+                quote! { #d #v(#t), }
+            });
+            quote! {
+                #docs
+                #derive
+                #[serde(untagged)]
+                pub enum #name { #( #vs )* }
+            }
+        }
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let name = ident(&f.name);
+    let wire = &f.wire;
+    let base = rust_type(&f.ty, &quote!());
+    let mut text = f
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{wire}` member."));
+    if f.read_only {
+        text.push_str("\n\nSet by the server; ignored when sent.");
+    }
+    if f.write_only {
+        text.push_str("\n\nSent by the client; never returned.");
+    }
+    if f.presence == Presence::OptionalNullable {
+        text.push_str(
+            "\n\n`None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.",
+        );
+    }
+    let docs = doc(&text);
+    let (ty, attrs) = match f.presence {
+        Presence::Required => (base, quote!(#[serde(rename = #wire)])),
+        Presence::RequiredNullable => (
+            quote!(::std::option::Option<#base>),
+            quote!(#[serde(rename = #wire)]),
+        ),
+        Presence::Optional => (
+            quote!(::std::option::Option<#base>),
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]),
+        ),
+        Presence::OptionalNullable => (
+            quote!(::std::option::Option<::std::option::Option<#base>>),
+            quote!(#[serde(
+                rename = #wire,
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                with = "::rebilly_runtime::double_option"
+            )]),
+        ),
+    };
+    quote! { #docs #attrs pub #name: #ty, }
+}
+
+/// `new(required fields...)`: the one way to build a `#[non_exhaustive]` struct outside the crate.
+fn constructor(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream {
+    let name = ident(&def.name);
+    let required: Vec<&Field> = fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let args = required.iter().map(|f| {
+        let n = ident(&f.name);
+        let t = rust_type(&f.ty, &quote!());
+        match &f.ty {
+            TypeRef::String | TypeRef::Secret => quote!(#n: impl ::std::convert::Into<#t>),
+            _ => quote!(#n: #t),
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let n = ident(&f.name);
+        match (f.presence, &f.ty) {
+            (Presence::Required, TypeRef::String | TypeRef::Secret) => quote!(#n: #n.into()),
+            (Presence::Required, _) => quote!(#n),
+            _ => quote!(#n: ::std::option::Option::None),
+        }
+    });
+    let extra = has_extra.then(|| quote!(extra: ::std::collections::BTreeMap::new(),));
+    let list = required
+        .iter()
+        .map(|f| format!("`{}`", f.name.trim_start_matches("r#")))
+        .collect::<Vec<_>>();
+    let text = if list.is_empty() {
+        format!("Creates `{}` with every field unset.", def.name)
+    } else {
+        format!(
+            "Creates `{}` from its required fields ({}); the others start unset.",
+            def.name,
+            list.join(", ")
+        )
+    };
+    let docs = doc(&text);
+    let lint = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #name {
+            #docs
+            #lint
+            pub fn new(#( #args ),*) -> Self {
+                Self { #( #inits, )* #extra }
+            }
+        }
+    }
+}
+
+fn string_enum(
+    def: &TypeDef,
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    variants: &[EnumVariant],
+) -> TokenStream {
+    let derive = derives(def, quote!(Eq, Hash,));
+    let vs = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let w = &v.wire;
+        let d = doc(&format!("`{w}`"));
+        quote! { #d #[serde(rename = #w)] #n, }
+    });
+    let arms = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let w = &v.wire;
+        quote! { Self::#n => #w, }
+    });
+    quote! {
+        #docs
+        #derive
+        pub enum #name {
+            #( #vs )*
+            /// A value this version of the SDK does not know (the API added it later).
+            #[serde(untagged)]
+            Unknown(::std::string::String),
+        }
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #arms )*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn tagged(
+    def: &TypeDef,
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    tag: &str,
+    variants: &[TaggedVariant],
+) -> TokenStream {
+    let derive = derives(def, quote!());
+    let vs = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let p = ident(&v.payload);
+        let w = &v.tag_value;
+        let d = doc(&format!("`{tag}: {w}`"));
+        quote! { #d #[serde(rename = #w)] #n(#p), }
+    });
+    let unknown = def.in_response.then(|| {
+        quote! {
+            /// A variant this version of the SDK does not know (the API added it later).
+            #[serde(other)]
+            Unknown,
+        }
+    });
+    let mut seen = std::collections::BTreeSet::new();
+    let froms = variants
+        .iter()
+        .filter(|v| seen.insert(v.payload.clone()))
+        .map(|v| {
+            let n = ident(&v.name);
+            let p = ident(&v.payload);
+            quote! {
+                impl ::std::convert::From<#p> for #name {
+                    fn from(value: #p) -> Self { Self::#n(value) }
+                }
+            }
+        });
+    quote! {
+        #docs
+        #derive
+        #[serde(tag = #tag)]
+        pub enum #name {
+            #( #vs )*
+            #unknown
+        }
+        #( #froms )*
+    }
+}

@@ -1,0 +1,100 @@
+//! The `rebilly-sdk-gen` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rebilly_sdk_gen::{generate, write, Filter};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Generates a typed async Rust SDK from Rebilly's OpenAPI definitions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the SDK module from a spec (default: spec/ into generated/).
+    Generate {
+        /// Spec entry file, or a directory holding openapi.yaml.
+        #[arg(long, default_value = "spec")]
+        spec: PathBuf,
+        /// Output directory.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Only operations with this tag (repeatable).
+        #[arg(long = "tag", value_name = "NAME")]
+        tags: Vec<String>,
+        /// Write nothing; exit 1 and list the files that differ from what the spec produces.
+        #[arg(long)]
+        check: bool,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let Command::Generate {
+        spec,
+        out,
+        tags,
+        check,
+        strict,
+    } = Cli::parse().command;
+    let source = spec.to_string_lossy().replace('\\', "/");
+    let generated = generate(&spec, &Filter { tags }, &source).and_then(|g| {
+        for w in &g.warnings {
+            eprintln!("{w}");
+        }
+        if strict {
+            g.strict()
+        } else {
+            Ok(g)
+        }
+    });
+    let generated = match generated {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if check {
+        let drift = write::check_files(&out, &generated.files);
+        if drift.is_empty() {
+            println!("{} is up to date: {}", out.display(), generated.summary());
+            return ExitCode::SUCCESS;
+        }
+        eprintln!(
+            "{} differs from what {} produces:",
+            out.display(),
+            spec.display()
+        );
+        for d in &drift {
+            eprintln!("  {d}");
+        }
+        eprintln!("run `cargo run -p rebilly-sdk-gen -- generate` to update it");
+        return ExitCode::from(1);
+    }
+    match write::write_files(&out, &generated.files) {
+        Ok(report) => {
+            println!(
+                "{}; {} written, {} unchanged, {} removed",
+                generated.summary(),
+                report.written.len(),
+                report.unchanged.len(),
+                report.removed.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

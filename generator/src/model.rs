@@ -1,0 +1,369 @@
+//! The language-neutral model of an API: what the emitter writes, decided once.
+//!
+//! Names in the model are already final Rust names; every decision about them
+//! (case conversion, collisions, inline-schema naming) is made in `analyze`.
+
+use std::collections::BTreeMap;
+
+use crate::diag::Location;
+
+/// The whole API, as the SDK will present it.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`, when it is inline text.
+    pub description: Option<String>,
+    /// Servers, in spec order.
+    pub servers: Vec<Server>,
+    /// Named types, by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Resources (groups of operations), by Rust type name.
+    pub resources: BTreeMap<String, Resource>,
+}
+
+impl Api {
+    /// Number of operations over all resources.
+    pub fn operation_count(&self) -> usize {
+        self.resources.values().map(|r| r.operations.len()).sum()
+    }
+}
+
+/// A server the API is served from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// URL template, e.g. `https://api.rebilly.com/organizations/{organizationId}`.
+    pub url: String,
+    /// What it is.
+    pub description: Option<String>,
+    /// Variables of the template.
+    pub variables: Vec<String>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Doc comment text.
+    pub doc: Option<String>,
+    /// Where it was defined.
+    pub origin: Location,
+    /// The shape.
+    pub kind: TypeKind,
+    /// Sent in requests (needs `Serialize`).
+    pub in_request: bool,
+    /// Received in responses (needs `Deserialize`).
+    pub in_response: bool,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct {
+        /// Fields, in spec order.
+        fields: Vec<Field>,
+        /// Extra members (`additionalProperties`), kept in a flattened map.
+        additional: Option<TypeRef>,
+    },
+    /// A string enum; unknown values decode into a catch-all variant.
+    StringEnum {
+        /// The known values.
+        variants: Vec<EnumVariant>,
+    },
+    /// A union tagged by a discriminator property (serde internally tagged).
+    Tagged {
+        /// The discriminator property.
+        tag: String,
+        /// Tag value, variant name, payload type.
+        variants: Vec<TaggedVariant>,
+    },
+    /// A union without discriminator, decoded by trying each variant in turn.
+    Untagged {
+        /// Variant name and payload type.
+        variants: Vec<(String, TypeRef)>,
+    },
+    /// Another name for a type.
+    Alias(TypeRef),
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The value on the wire.
+    pub wire: String,
+    /// Rust variant name.
+    pub name: String,
+}
+
+/// One variant of a tagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    /// Discriminator value.
+    pub tag_value: String,
+    /// Rust variant name.
+    pub name: String,
+    /// Payload type (a struct without the tag field).
+    pub payload: String,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Name on the wire.
+    pub wire: String,
+    /// Rust field name (may be a raw identifier such as `r#type`).
+    pub name: String,
+    /// Value type, before optionality.
+    pub ty: TypeRef,
+    /// Whether it is required and whether `null` is allowed, given how the type is used.
+    pub presence: Presence,
+    /// Listed in the schema's `required`.
+    pub required: bool,
+    /// `null` is allowed.
+    pub nullable: bool,
+    /// Doc comment text.
+    pub doc: Option<String>,
+    /// Set by the server only.
+    pub read_only: bool,
+    /// Sent by the client only.
+    pub write_only: bool,
+}
+
+/// How a field may be present, which decides its Rust type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`, serialized as `null` when `None`.
+    RequiredNullable,
+    /// May be absent: `Option<T>`, omitted when `None`.
+    Optional,
+    /// May be absent or null: `Option<Option<T>>`; `Some(None)` sends an explicit `null`.
+    OptionalNullable,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// RFC 3339 date-time.
+    DateTime,
+    /// RFC 3339 full-date.
+    Date,
+    /// A string that must not show in `Debug` (passwords).
+    Secret,
+    /// Any JSON.
+    Json,
+    /// Raw bytes (non-JSON bodies).
+    Bytes,
+    /// A named type of the model.
+    Named(String),
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+}
+
+/// A group of operations (`x-sdk-resource`, else the first tag).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Rust type name, e.g. `CustomerAuthentication`.
+    pub name: String,
+    /// Accessor method name on the client, e.g. `customer_authentication`.
+    pub accessor: String,
+    /// Doc comment text (the tag's description, where there is one).
+    pub doc: Option<String>,
+    /// Operations, in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// PATCH
+    Patch,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// All methods with their spec keys.
+    pub const ALL: [(&'static str, Method); 8] = [
+        ("get", Method::Get),
+        ("put", Method::Put),
+        ("post", Method::Post),
+        ("delete", Method::Delete),
+        ("patch", Method::Patch),
+        ("head", Method::Head),
+        ("options", Method::Options),
+        ("trace", Method::Trace),
+    ];
+
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One API operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// Rust method name (snake case).
+    pub method_name: String,
+    /// Rust name of its request builder type (upper camel case).
+    pub builder_name: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template, e.g. `/credentials/{id}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Deprecated operation.
+    pub deprecated: bool,
+    /// Parameters (path ones in template order first).
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Success responses (2xx), in status order.
+    pub responses: Vec<SuccessResponse>,
+    /// Documented error statuses.
+    pub errors: Vec<ErrorResponse>,
+    /// Accepted credentials: any one alternative, each a set of schemes. Empty alternative: anonymous.
+    pub security: Vec<Vec<SecurityScheme>>,
+    /// Set when the operation returns a page of a collection.
+    pub pagination: Option<Pagination>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire: String,
+    /// Rust name.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Must be given.
+    pub required: bool,
+    /// Doc comment text.
+    pub doc: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Media type sent.
+    pub media_type: String,
+    /// Body type.
+    pub ty: TypeRef,
+    /// Must be given.
+    pub required: bool,
+    /// Doc comment text.
+    pub doc: Option<String>,
+}
+
+/// A documented 2xx response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    /// Status code.
+    pub status: u16,
+    /// Body type; `None` for an empty body.
+    pub body: Option<TypeRef>,
+    /// Response headers documented for it.
+    pub headers: Vec<String>,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// A documented error response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    /// Status code (`None` for `default` or a range).
+    pub status: String,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// How a security scheme sends its credential.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SecurityScheme {
+    /// An API key in a header.
+    ApiKeyHeader {
+        /// Scheme name in the spec.
+        scheme: String,
+        /// Header name.
+        header: String,
+    },
+    /// `Authorization: Bearer <token>`.
+    Bearer {
+        /// Scheme name in the spec.
+        scheme: String,
+    },
+    /// `Authorization: Basic ...`.
+    Basic {
+        /// Scheme name in the spec.
+        scheme: String,
+    },
+}
+
+/// Pagination of a collection operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Item type.
+    pub item: TypeRef,
+    /// Rust name of the `limit` parameter when the operation has one.
+    pub limit_param: Option<String>,
+    /// Rust name of the `offset` parameter when the operation has one.
+    pub offset_param: Option<String>,
+}

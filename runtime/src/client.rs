@@ -1,0 +1,437 @@
+//! The client: configuration, and one call with credentials, timeouts and retries.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::credentials::Credentials;
+use crate::error::Error;
+use crate::request::Request;
+use crate::response::RawResponse;
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+
+/// Where the API is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Environment {
+    /// `https://api-sandbox.rebilly.com`: for testing.
+    Sandbox,
+    /// `https://api.rebilly.com`: real payments.
+    Live,
+    /// Any other root URL (a local test server, a proxy).
+    Custom(String),
+}
+
+impl Environment {
+    fn root(&self) -> &str {
+        match self {
+            Environment::Sandbox => "https://api-sandbox.rebilly.com",
+            Environment::Live => "https://api.rebilly.com",
+            Environment::Custom(url) => url,
+        }
+    }
+}
+
+/// Settings shared by every call of a client.
+#[derive(Debug, Clone)]
+pub struct Config {
+    base_url: String,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    page_size: i64,
+    user_agent: String,
+}
+
+impl Config {
+    /// The base URL operations' paths are appended to (includes `/organizations/{id}` when set).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Default page size of collection streams.
+    pub fn page_size(&self) -> i64 {
+        self.page_size
+    }
+
+    /// The retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The timeout of each attempt, when one is set.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// The `User-Agent` sent.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+}
+
+/// Options for one call, overriding the client's.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// Credentials for this call only.
+    pub credentials: Option<Credentials>,
+    /// Retry policy for this call only.
+    pub retry: Option<RetryPolicy>,
+    /// Timeout of each attempt of this call.
+    pub timeout: Option<Duration>,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Sets the timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// Builds a client. `C` is the client type it produces: the runtime [`Client`] or a generated SDK's.
+#[must_use]
+pub struct ClientBuilder<C = Client> {
+    environment: Environment,
+    organization_id: Option<String>,
+    credentials: Credentials,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    page_size: i64,
+    http: Option<reqwest::Client>,
+    user_agent: String,
+    produces: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("environment", &self.environment)
+            .field("organization_id", &self.organization_id)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// Sandbox, no credentials, 30 s timeout, default retries, pages of 100.
+    pub fn new() -> Self {
+        ClientBuilder {
+            environment: Environment::Sandbox,
+            organization_id: None,
+            credentials: Credentials::default(),
+            timeout: Some(Duration::from_secs(30)),
+            retry: RetryPolicy::default(),
+            page_size: 100,
+            http: None,
+            user_agent: format!("rebilly-rust-sdk/{}", env!("CARGO_PKG_VERSION")),
+            produces: PhantomData,
+        }
+    }
+
+    /// The sandbox environment (the default).
+    pub fn sandbox(self) -> Self {
+        self.environment(Environment::Sandbox)
+    }
+
+    /// The live environment.
+    pub fn live(self) -> Self {
+        self.environment(Environment::Live)
+    }
+
+    /// Any root URL, e.g. a local server in tests: `http://127.0.0.1:8080`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.environment(Environment::Custom(url.into()))
+    }
+
+    /// The environment.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// The organization: requests go to `{root}/organizations/{id}/...`. Required for sandbox and live.
+    pub fn organization_id(mut self, id: impl Into<String>) -> Self {
+        self.organization_id = Some(id.into());
+        self
+    }
+
+    /// All credentials at once.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Secret API key (`REB-APIKEY`).
+    pub fn secret_api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.credentials = self.credentials.with_secret_api_key(key);
+        self
+    }
+
+    /// Publishable API key (raw `Authorization`).
+    pub fn publishable_key(mut self, key: impl Into<Secret>) -> Self {
+        self.credentials = self.credentials.with_publishable_key(key);
+        self
+    }
+
+    /// JWT (`Authorization: Bearer`).
+    pub fn jwt(mut self, token: impl Into<Secret>) -> Self {
+        self.credentials = self.credentials.with_jwt(token);
+        self
+    }
+
+    /// Timeout of each attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No timeout.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// Retry policy (see [`RetryPolicy`]; [`RetryPolicy::none`] turns retries off).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Default page size of collection streams (1..=1000, default 100).
+    pub fn page_size(mut self, size: i64) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// Your own `reqwest::Client` (proxy, TLS and pool settings). Its default headers are
+    /// kept; the `User-Agent` it sets wins over the SDK's.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Adds a product token to the `User-Agent`, e.g. `my-app/1.2`.
+    pub fn user_agent_product(mut self, product: impl AsRef<str>) -> Self {
+        self.user_agent = format!("{} {}", product.as_ref(), self.user_agent);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<C, Error>
+    where
+        C: From<Client>,
+    {
+        let root = self.environment.root().trim_end_matches('/');
+        let parsed = reqwest::Url::parse(root)
+            .map_err(|e| Error::Config(format!("base URL {root:?}: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "base URL {root:?} must be http or https"
+            )));
+        }
+        let base_url = match (&self.organization_id, &self.environment) {
+            (Some(id), _) if id.trim().is_empty() => {
+                return Err(Error::Config("the organization id is empty".into()))
+            }
+            (Some(id), _) => format!("{root}/organizations/{}", crate::request::path_segment(id)),
+            (None, Environment::Custom(_)) => root.to_string(),
+            (None, _) => {
+                return Err(Error::Config(
+                    "an organization id is required for the sandbox and live environments".into(),
+                ))
+            }
+        };
+        if !(1..=1000).contains(&self.page_size) {
+            return Err(Error::Config(format!(
+                "page size {} is not in 1..=1000",
+                self.page_size
+            )));
+        }
+        if self.retry.max_attempts == 0 {
+            return Err(Error::Config("max_attempts must be at least 1".into()));
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(self.user_agent.clone())
+                .build()
+                .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
+        };
+        let config = Config {
+            base_url,
+            timeout: self.timeout,
+            retry: self.retry,
+            page_size: self.page_size,
+            user_agent: self.user_agent,
+        };
+        Ok(C::from(Client {
+            inner: Arc::new(Inner { http, config }),
+            credentials: self.credentials,
+        }))
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    config: Config,
+}
+
+/// The runtime client: a connection pool, configuration and credentials. Cheap to clone;
+/// clones share the pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    credentials: Credentials,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .field("credentials", &self.credentials)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder<Client> {
+        ClientBuilder::new()
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The credentials the client sends.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The same client (same pool and settings) with other credentials.
+    pub fn with_credentials(&self, credentials: Credentials) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            credentials,
+        }
+    }
+
+    /// Sends `request`: picks the credential, then tries as the retry policy allows.
+    /// Returns the 2xx response, or the error of the last attempt.
+    pub async fn execute(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Error> {
+        let credentials = options.credentials.as_ref().unwrap_or(&self.credentials);
+        let auth = credentials.headers_for(request.security, request.operation)?;
+        let config = &self.inner.config;
+        let policy = options.retry.as_ref().unwrap_or(&config.retry);
+        let timeout = options.timeout.or(config.timeout);
+        let url = format!("{}{}", config.base_url, request.path);
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let mut builder = self
+                .inner
+                .http
+                .request(request.method.clone(), &url)
+                .header(http::header::ACCEPT, "application/json");
+            if !request.query.is_empty() {
+                builder = builder.query(&request.query);
+            }
+            for (name, value) in request.headers.iter().chain(options.headers.iter()) {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+            for (name, value) in &auth {
+                builder = builder.header(name.clone(), value.clone());
+            }
+            if let Some((media, body)) = &request.body {
+                builder = builder
+                    .header(http::header::CONTENT_TYPE, media.as_str())
+                    .body(body.clone());
+            }
+            if let Some(t) = timeout {
+                builder = builder.timeout(t);
+            }
+            let outcome = match builder.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(body) => Ok((status, headers, body.to_vec())),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            let (wait, error) = match outcome {
+                Ok((status, headers, body)) if status.is_success() => {
+                    return Ok(RawResponse {
+                        status,
+                        headers,
+                        body,
+                    })
+                }
+                Ok((status, headers, body)) => {
+                    let wait = policy.after_status(status, &headers, &request.method, attempt);
+                    (wait, Error::from_response(status, headers, &body))
+                }
+                Err(e) => {
+                    // A connection that was never established cannot have reached the server.
+                    let wait = (e.is_connect() || policy.may_repeat(&request.method))
+                        .then(|| policy.backoff(attempt));
+                    (
+                        wait,
+                        if e.is_timeout() {
+                            Error::Timeout(e)
+                        } else {
+                            Error::Transport(e)
+                        },
+                    )
+                }
+            };
+            match wait {
+                Some(wait)
+                    if attempt < policy.max_attempts
+                        && started.elapsed() + wait <= policy.max_elapsed =>
+                {
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return Err(error),
+            }
+        }
+    }
+}

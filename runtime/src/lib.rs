@@ -1,0 +1,42 @@
+//! Runtime shared by the generated Rebilly SDKs.
+//!
+//! Generated code stays thin: it describes each operation (method, path, parameters,
+//! body, accepted credentials) as a [`Request`] and hands it to [`Client::execute`].
+//! Everything else lives here, written and tested by hand: configuration, credentials,
+//! retries with backoff, errors with problem details, pagination, and secrets that
+//! never show in `Debug` output.
+
+mod client;
+mod credentials;
+mod error;
+mod paginate;
+mod request;
+mod response;
+mod retry;
+mod secret;
+
+pub use client::{Client, ClientBuilder, Config, Environment, RequestOptions};
+pub use credentials::{Credentials, Scheme};
+pub use error::{ApiError, Error, InvalidField, Problem};
+pub use paginate::paginate;
+pub use request::{path_segment, Request};
+pub use response::{Page, RateLimit, RawResponse, Response};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+
+pub use chrono;
+pub use futures;
+pub use reqwest;
+pub use serde;
+pub use serde_json;
+/// `Option<Option<T>>` (de)serialization for fields that can be absent, `null` or a value.
+pub use serde_with::rust::double_option;
+
+/// A boxed future, returned by `IntoFuture` on request builders.
+pub type BoxFuture<'a, T> = futures::future::BoxFuture<'a, T>;
+/// An RFC 3339 date-time, in UTC.
+pub type DateTime = chrono::DateTime<chrono::Utc>;
+/// An RFC 3339 full date.
+pub type Date = chrono::NaiveDate;
+/// HTTP methods.
+pub use reqwest::Method;

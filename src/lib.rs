@@ -1,0 +1,35 @@
+//! Typed async Rust SDK for Rebilly's **Customer authentication** API.
+//!
+//! Log customers in (with a password or passwordless), exchange their authentication
+//! tokens for customer JWTs, verify and revoke tokens, and manage credentials,
+//! reset-password tokens and the organization's authentication options.
+//!
+//! ```no_run
+//! use rebilly_customer_auth::{Client, types::{AuthenticationTokenPasswordMode, CustomerJwt}};
+//!
+//! # async fn run() -> Result<(), rebilly_customer_auth::Error> {
+//! let client = Client::builder()
+//!     .sandbox()
+//!     .organization_id("my-org")
+//!     .secret_api_key(std::env::var("REBILLY_API_KEY").unwrap_or_default())
+//!     .build()?;
+//! let auth = client.customer_authentication();
+//! let token = auth.login(AuthenticationTokenPasswordMode::new("jane", "secret password").into()).await?;
+//! let jwt = auth.exchange_token(token.token.unwrap_or_default(), CustomerJwt::new()).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The modules [`types`] and [`customer_authentication`] and the [`Client`] are generated
+//! from the OpenAPI description in `spec/` by `rebilly-sdk-gen`; the runtime they use
+//! (configuration, credentials, errors, pagination, retries) is the hand-written
+//! [`rebilly_runtime`] crate, re-exported here.
+#![warn(missing_docs)]
+
+#[path = "../generated/mod.rs"]
+mod generated;
+
+pub use generated::*;
+pub use rebilly_runtime::{
+    chrono, futures, serde_json, ApiError, ClientBuilder, Config, Credentials, Environment, Error,
+    InvalidField, Page, Problem, RateLimit, RequestOptions, Response, RetryPolicy, Secret,
+};
