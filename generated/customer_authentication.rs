@@ -113,7 +113,10 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `401`: The credentials are missing or not valid.
     /// - `403`: The credentials do not allow this operation.
     /// - `404`: No such resource.
-    pub fn verify(&self, token: impl ::std::convert::Into<::std::string::String>) -> Verify<'a> {
+    pub fn verify(
+        &self,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Verify<'a> {
         Verify {
             client: self.client,
             options: ::rebilly_runtime::RequestOptions::default(),
@@ -133,7 +136,10 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `401`: The credentials are missing or not valid.
     /// - `404`: No such resource.
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
-    pub fn logout(&self, token: impl ::std::convert::Into<::std::string::String>) -> Logout<'a> {
+    pub fn logout(
+        &self,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Logout<'a> {
         Logout {
             client: self.client,
             options: ::rebilly_runtime::RequestOptions::default(),
@@ -402,10 +408,11 @@ impl<'a> GetAuthOptions<'a> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::AuthenticationOptions, ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+    ) -> ::std::result::Result<
+        super::types::AuthenticationOptions,
+        ::rebilly_runtime::Error,
+    > {
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -425,19 +432,27 @@ impl<'a> GetAuthOptions<'a> {
             ::std::string::String::from("/authentication-options"),
             "GetAuthenticationOption",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         ::std::result::Result::Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetAuthOptions<'a> {
-    type Output =
-        ::std::result::Result<super::types::AuthenticationOptions, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::AuthenticationOptions,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -467,10 +482,11 @@ impl<'a> UpdateAuthOptions<'a> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::AuthenticationOptions, ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+    ) -> ::std::result::Result<
+        super::types::AuthenticationOptions,
+        ::rebilly_runtime::Error,
+    > {
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -490,11 +506,17 @@ impl<'a> UpdateAuthOptions<'a> {
             ::std::string::String::from("/authentication-options"),
             "PutAuthenticationOption",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         request.json_body("application/json", &self.body)?;
@@ -502,8 +524,10 @@ impl<'a> UpdateAuthOptions<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for UpdateAuthOptions<'a> {
-    type Output =
-        ::std::result::Result<super::types::AuthenticationOptions, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::AuthenticationOptions,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -548,9 +572,7 @@ impl<'a> GetAllAuthTokens<'a> {
         ::rebilly_runtime::Page<super::types::AuthenticationTokenResponse>,
         ::rebilly_runtime::Error,
     > {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -572,11 +594,17 @@ impl<'a> GetAllAuthTokens<'a> {
             ::std::string::String::from("/authentication-tokens"),
             "GetAuthenticationTokenCollection",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -600,16 +628,18 @@ impl<'a> GetAllAuthTokens<'a> {
             ::rebilly_runtime::Error,
         >,
     > + 'a {
-        let limit = self
-            .limit
-            .unwrap_or_else(|| self.client.config().page_size());
+        let limit = self.limit.unwrap_or_else(|| self.client.config().page_size());
         let offset = self.offset.unwrap_or(0);
-        ::rebilly_runtime::paginate(offset, limit, move |offset, limit| {
-            let mut page = self.clone();
-            page.offset = ::std::option::Option::Some(offset);
-            page.limit = ::std::option::Option::Some(limit);
-            page.send()
-        })
+        ::rebilly_runtime::paginate(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = ::std::option::Option::Some(offset);
+                page.limit = ::std::option::Option::Some(limit);
+                page.send()
+            },
+        )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetAllAuthTokens<'a> {
@@ -646,11 +676,11 @@ impl<'a> Login<'a> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::AuthenticationTokenResponse, ::rebilly_runtime::Error>
-    {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+    ) -> ::std::result::Result<
+        super::types::AuthenticationTokenResponse,
+        ::rebilly_runtime::Error,
+    > {
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -670,15 +700,23 @@ impl<'a> Login<'a> {
             ::std::string::String::from("/authentication-tokens"),
             "PostAuthenticationToken",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "PublishableApiKey",
-                    header: "Authorization",
-                }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "PublishableApiKey",
+                        header: "Authorization",
+                    },
+                ],
             ],
         );
         request.json_body("application/json", &self.body)?;
@@ -686,8 +724,10 @@ impl<'a> Login<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for Login<'a> {
-    type Output =
-        ::std::result::Result<super::types::AuthenticationTokenResponse, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::AuthenticationTokenResponse,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -717,11 +757,11 @@ impl<'a> Verify<'a> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::AuthenticationTokenResponse, ::rebilly_runtime::Error>
-    {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+    ) -> ::std::result::Result<
+        super::types::AuthenticationTokenResponse,
+        ::rebilly_runtime::Error,
+    > {
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -739,28 +779,38 @@ impl<'a> Verify<'a> {
         let request = ::rebilly_runtime::Request::new(
             ::rebilly_runtime::Method::GET,
             ::std::format!(
-                "/authentication-tokens/{}",
-                ::rebilly_runtime::path_segment(&self.token)
+                "/authentication-tokens/{}", ::rebilly_runtime::path_segment(& self
+                .token)
             ),
             "GetAuthenticationTokenVerification",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "PublishableApiKey",
-                    header: "Authorization",
-                }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "PublishableApiKey",
+                        header: "Authorization",
+                    },
+                ],
             ],
         );
         ::std::result::Result::Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for Verify<'a> {
-    type Output =
-        ::std::result::Result<super::types::AuthenticationTokenResponse, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::AuthenticationTokenResponse,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -789,14 +839,15 @@ impl<'a> Logout<'a> {
     }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> ::std::result::Result<(), ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<::rebilly_runtime::Response<()>, ::rebilly_runtime::Error> {
+    ) -> ::std::result::Result<
+        ::rebilly_runtime::Response<()>,
+        ::rebilly_runtime::Error,
+    > {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.empty()
     }
@@ -806,20 +857,28 @@ impl<'a> Logout<'a> {
         let request = ::rebilly_runtime::Request::new(
             ::rebilly_runtime::Method::DELETE,
             ::std::format!(
-                "/authentication-tokens/{}",
-                ::rebilly_runtime::path_segment(&self.token)
+                "/authentication-tokens/{}", ::rebilly_runtime::path_segment(& self
+                .token)
             ),
             "DeleteAuthenticationToken",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "PublishableApiKey",
-                    header: "Authorization",
-                }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "PublishableApiKey",
+                        header: "Authorization",
+                    },
+                ],
             ],
         );
         ::std::result::Result::Ok(request)
@@ -858,9 +917,7 @@ impl<'a> ExchangeToken<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::CustomerJwt, ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -878,20 +935,28 @@ impl<'a> ExchangeToken<'a> {
         let mut request = ::rebilly_runtime::Request::new(
             ::rebilly_runtime::Method::POST,
             ::std::format!(
-                "/authentication-tokens/{}/exchange",
-                ::rebilly_runtime::path_segment(&self.token)
+                "/authentication-tokens/{}/exchange", ::rebilly_runtime::path_segment(&
+                self.token)
             ),
             "PostAuthenticationTokenExchange",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "PublishableApiKey",
-                    header: "Authorization",
-                }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "PublishableApiKey",
+                        header: "Authorization",
+                    },
+                ],
             ],
         );
         request.json_body("application/json", &self.body)?;
@@ -899,7 +964,10 @@ impl<'a> ExchangeToken<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for ExchangeToken<'a> {
-    type Output = ::std::result::Result<super::types::CustomerJwt, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::CustomerJwt,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -944,15 +1012,15 @@ impl<'a> GetAllCredentials<'a> {
         ::rebilly_runtime::Page<super::types::CustomerCredential>,
         ::rebilly_runtime::Error,
     > {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<::rebilly_runtime::Page<super::types::CustomerCredential>>,
+        ::rebilly_runtime::Response<
+            ::rebilly_runtime::Page<super::types::CustomerCredential>,
+        >,
         ::rebilly_runtime::Error,
     > {
         let request = self.request()?;
@@ -966,11 +1034,17 @@ impl<'a> GetAllCredentials<'a> {
             ::std::string::String::from("/credentials"),
             "GetCredentialCollection",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -989,18 +1063,23 @@ impl<'a> GetAllCredentials<'a> {
     pub fn stream(
         self,
     ) -> impl ::rebilly_runtime::futures::Stream<
-        Item = ::std::result::Result<super::types::CustomerCredential, ::rebilly_runtime::Error>,
+        Item = ::std::result::Result<
+            super::types::CustomerCredential,
+            ::rebilly_runtime::Error,
+        >,
     > + 'a {
-        let limit = self
-            .limit
-            .unwrap_or_else(|| self.client.config().page_size());
+        let limit = self.limit.unwrap_or_else(|| self.client.config().page_size());
         let offset = self.offset.unwrap_or(0);
-        ::rebilly_runtime::paginate(offset, limit, move |offset, limit| {
-            let mut page = self.clone();
-            page.offset = ::std::option::Option::Some(offset);
-            page.limit = ::std::option::Option::Some(limit);
-            page.send()
-        })
+        ::rebilly_runtime::paginate(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = ::std::option::Option::Some(offset);
+                page.limit = ::std::option::Option::Some(limit);
+                page.send()
+            },
+        )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetAllCredentials<'a> {
@@ -1037,10 +1116,11 @@ impl<'a> CreateCredential<'a> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::CustomerCredential, ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+    ) -> ::std::result::Result<
+        super::types::CustomerCredential,
+        ::rebilly_runtime::Error,
+    > {
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -1060,11 +1140,17 @@ impl<'a> CreateCredential<'a> {
             ::std::string::String::from("/credentials"),
             "PostCredential",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         request.json_body("application/json", &self.body)?;
@@ -1072,7 +1158,10 @@ impl<'a> CreateCredential<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for CreateCredential<'a> {
-    type Output = ::std::result::Result<super::types::CustomerCredential, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::CustomerCredential,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -1102,10 +1191,11 @@ impl<'a> GetCredential<'a> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::CustomerCredential, ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+    ) -> ::std::result::Result<
+        super::types::CustomerCredential,
+        ::rebilly_runtime::Error,
+    > {
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -1122,21 +1212,32 @@ impl<'a> GetCredential<'a> {
     ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
         let request = ::rebilly_runtime::Request::new(
             ::rebilly_runtime::Method::GET,
-            ::std::format!("/credentials/{}", ::rebilly_runtime::path_segment(&self.id)),
+            ::std::format!(
+                "/credentials/{}", ::rebilly_runtime::path_segment(& self.id)
+            ),
             "GetCredential",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         ::std::result::Result::Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetCredential<'a> {
-    type Output = ::std::result::Result<super::types::CustomerCredential, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::CustomerCredential,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -1167,10 +1268,11 @@ impl<'a> UpdateCredential<'a> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::CustomerCredential, ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+    ) -> ::std::result::Result<
+        super::types::CustomerCredential,
+        ::rebilly_runtime::Error,
+    > {
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -1187,14 +1289,22 @@ impl<'a> UpdateCredential<'a> {
     ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
         let mut request = ::rebilly_runtime::Request::new(
             ::rebilly_runtime::Method::PUT,
-            ::std::format!("/credentials/{}", ::rebilly_runtime::path_segment(&self.id)),
+            ::std::format!(
+                "/credentials/{}", ::rebilly_runtime::path_segment(& self.id)
+            ),
             "PutCredential",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         request.json_body("application/json", &self.body)?;
@@ -1202,7 +1312,10 @@ impl<'a> UpdateCredential<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for UpdateCredential<'a> {
-    type Output = ::std::result::Result<super::types::CustomerCredential, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::CustomerCredential,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -1231,14 +1344,15 @@ impl<'a> DeleteCredential<'a> {
     }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> ::std::result::Result<(), ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<::rebilly_runtime::Response<()>, ::rebilly_runtime::Error> {
+    ) -> ::std::result::Result<
+        ::rebilly_runtime::Response<()>,
+        ::rebilly_runtime::Error,
+    > {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.empty()
     }
@@ -1247,14 +1361,22 @@ impl<'a> DeleteCredential<'a> {
     ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
         let request = ::rebilly_runtime::Request::new(
             ::rebilly_runtime::Method::DELETE,
-            ::std::format!("/credentials/{}", ::rebilly_runtime::path_segment(&self.id)),
+            ::std::format!(
+                "/credentials/{}", ::rebilly_runtime::path_segment(& self.id)
+            ),
             "DeleteCredential",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         ::std::result::Result::Ok(request)
@@ -1306,15 +1428,15 @@ impl<'a> GetAllResetPasswordTokens<'a> {
         ::rebilly_runtime::Page<super::types::ResetPasswordToken>,
         ::rebilly_runtime::Error,
     > {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<::rebilly_runtime::Page<super::types::ResetPasswordToken>>,
+        ::rebilly_runtime::Response<
+            ::rebilly_runtime::Page<super::types::ResetPasswordToken>,
+        >,
         ::rebilly_runtime::Error,
     > {
         let request = self.request()?;
@@ -1328,11 +1450,17 @@ impl<'a> GetAllResetPasswordTokens<'a> {
             ::std::string::String::from("/password-tokens"),
             "GetPasswordTokenCollection",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -1351,18 +1479,23 @@ impl<'a> GetAllResetPasswordTokens<'a> {
     pub fn stream(
         self,
     ) -> impl ::rebilly_runtime::futures::Stream<
-        Item = ::std::result::Result<super::types::ResetPasswordToken, ::rebilly_runtime::Error>,
+        Item = ::std::result::Result<
+            super::types::ResetPasswordToken,
+            ::rebilly_runtime::Error,
+        >,
     > + 'a {
-        let limit = self
-            .limit
-            .unwrap_or_else(|| self.client.config().page_size());
+        let limit = self.limit.unwrap_or_else(|| self.client.config().page_size());
         let offset = self.offset.unwrap_or(0);
-        ::rebilly_runtime::paginate(offset, limit, move |offset, limit| {
-            let mut page = self.clone();
-            page.offset = ::std::option::Option::Some(offset);
-            page.limit = ::std::option::Option::Some(limit);
-            page.send()
-        })
+        ::rebilly_runtime::paginate(
+            offset,
+            limit,
+            move |offset, limit| {
+                let mut page = self.clone();
+                page.offset = ::std::option::Option::Some(offset);
+                page.limit = ::std::option::Option::Some(limit);
+                page.send()
+            },
+        )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetAllResetPasswordTokens<'a> {
@@ -1399,10 +1532,11 @@ impl<'a> CreateResetPasswordToken<'a> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ResetPasswordToken, ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+    ) -> ::std::result::Result<
+        super::types::ResetPasswordToken,
+        ::rebilly_runtime::Error,
+    > {
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -1422,11 +1556,17 @@ impl<'a> CreateResetPasswordToken<'a> {
             ::std::string::String::from("/password-tokens"),
             "PostPasswordToken",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         request.json_body("application/json", &self.body)?;
@@ -1434,7 +1574,10 @@ impl<'a> CreateResetPasswordToken<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for CreateResetPasswordToken<'a> {
-    type Output = ::std::result::Result<super::types::ResetPasswordToken, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::ResetPasswordToken,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -1464,10 +1607,11 @@ impl<'a> GetResetPasswordToken<'a> {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ResetPasswordToken, ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+    ) -> ::std::result::Result<
+        super::types::ResetPasswordToken,
+        ::rebilly_runtime::Error,
+    > {
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -1485,23 +1629,31 @@ impl<'a> GetResetPasswordToken<'a> {
         let request = ::rebilly_runtime::Request::new(
             ::rebilly_runtime::Method::GET,
             ::std::format!(
-                "/password-tokens/{}",
-                ::rebilly_runtime::path_segment(&self.id)
+                "/password-tokens/{}", ::rebilly_runtime::path_segment(& self.id)
             ),
             "GetPasswordToken",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         ::std::result::Result::Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetResetPasswordToken<'a> {
-    type Output = ::std::result::Result<super::types::ResetPasswordToken, ::rebilly_runtime::Error>;
+    type Output = ::std::result::Result<
+        super::types::ResetPasswordToken,
+        ::rebilly_runtime::Error,
+    >;
     type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -1530,14 +1682,15 @@ impl<'a> DeleteResetPasswordToken<'a> {
     }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> ::std::result::Result<(), ::rebilly_runtime::Error> {
-        self.send_with_response()
-            .await
-            .map(::rebilly_runtime::Response::into_body)
+        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<::rebilly_runtime::Response<()>, ::rebilly_runtime::Error> {
+    ) -> ::std::result::Result<
+        ::rebilly_runtime::Response<()>,
+        ::rebilly_runtime::Error,
+    > {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.empty()
     }
@@ -1547,16 +1700,21 @@ impl<'a> DeleteResetPasswordToken<'a> {
         let request = ::rebilly_runtime::Request::new(
             ::rebilly_runtime::Method::DELETE,
             ::std::format!(
-                "/password-tokens/{}",
-                ::rebilly_runtime::path_segment(&self.id)
+                "/password-tokens/{}", ::rebilly_runtime::path_segment(& self.id)
             ),
             "DeletePasswordToken",
             &[
-                &[::rebilly_runtime::Scheme::ApiKey {
-                    scheme: "SecretApiKey",
-                    header: "REB-APIKEY",
-                }],
-                &[::rebilly_runtime::Scheme::Bearer { scheme: "JWT" }],
+                &[
+                    ::rebilly_runtime::Scheme::ApiKey {
+                        scheme: "SecretApiKey",
+                        header: "REB-APIKEY",
+                    },
+                ],
+                &[
+                    ::rebilly_runtime::Scheme::Bearer {
+                        scheme: "JWT",
+                    },
+                ],
             ],
         );
         ::std::result::Result::Ok(request)

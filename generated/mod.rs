@@ -7,9 +7,9 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
+pub mod types;
 /// The `CustomerAuthentication` resource.
 pub mod customer_authentication;
-pub mod types;
 pub use customer_authentication::CustomerAuthentication;
 /// Servers of the API as the spec lists them: URL template and description.
 pub const SERVERS: &[(&str, &str)] = &[
@@ -32,11 +32,12 @@ pub struct Client {
 impl Client {
     /// Starts configuring a client: environment or base URL, organization, credentials, retries.
     pub fn builder() -> ::rebilly_runtime::ClientBuilder<Client> {
-        ::rebilly_runtime::ClientBuilder::new().user_agent_product(::std::concat!(
-            ::std::env!("CARGO_PKG_NAME"),
-            "/",
-            ::std::env!("CARGO_PKG_VERSION")
-        ))
+        ::rebilly_runtime::ClientBuilder::new()
+            .user_agent_product(
+                ::std::concat!(
+                    ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
+                ),
+            )
     }
     /// The runtime client underneath, for configuration and custom requests.
     pub fn core(&self) -> &::rebilly_runtime::Client {

@@ -104,7 +104,9 @@ pub struct AuthenticationOptions {
         skip_serializing_if = "::std::option::Option::is_none",
         with = "::rebilly_runtime::double_option"
     )]
-    pub password_pattern: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub password_pattern: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
     /// Lifetime of a new credential, in seconds.
     #[serde(
         rename = "credentialTtl",
@@ -304,7 +306,9 @@ pub struct AuthenticationTokenResponse {
         skip_serializing_if = "::std::option::Option::is_none",
         with = "::rebilly_runtime::double_option"
     )]
-    pub expired_time: ::std::option::Option<::std::option::Option<::rebilly_runtime::DateTime>>,
+    pub expired_time: ::std::option::Option<
+        ::std::option::Option<::rebilly_runtime::DateTime>,
+    >,
     /// Links to this resource.
     ///
     /// Set by the server; ignored when sent.
@@ -375,7 +379,9 @@ pub struct CustomerCredential {
         skip_serializing_if = "::std::option::Option::is_none",
         with = "::rebilly_runtime::double_option"
     )]
-    pub expired_time: ::std::option::Option<::std::option::Option<::rebilly_runtime::DateTime>>,
+    pub expired_time: ::std::option::Option<
+        ::std::option::Option<::rebilly_runtime::DateTime>,
+    >,
     /// Links to related resources.
     ///
     /// Set by the server; ignored when sent.
@@ -557,7 +563,10 @@ pub struct CustomerJwt {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_claims: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::rebilly_runtime::serde_json::Value>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::rebilly_runtime::serde_json::Value,
+        >,
     >,
     /// When the resource was created; set by Rebilly.
     ///
@@ -756,7 +765,9 @@ pub struct ResetPasswordToken {
         skip_serializing_if = "::std::option::Option::is_none",
         with = "::rebilly_runtime::double_option"
     )]
-    pub expired_time: ::std::option::Option<::std::option::Option<::rebilly_runtime::DateTime>>,
+    pub expired_time: ::std::option::Option<
+        ::std::option::Option<::rebilly_runtime::DateTime>,
+    >,
     /// Links to this resource.
     ///
     /// Set by the server; ignored when sent.

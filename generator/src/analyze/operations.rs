@@ -279,12 +279,14 @@ impl Operations<'_, '_> {
                 match self.schemes.get(&name) {
                     Some(Some(s)) => schemes.push(s.clone()),
                     Some(None) => continue 'alternatives,
-                    None => return Err(Error::spec(
-                        alternative.location(),
-                        format!(
+                    None => {
+                        return Err(Error::spec(
+                            alternative.location(),
+                            format!(
                             "security scheme `{name}` is not defined in components.securitySchemes"
                         ),
-                    )),
+                        ))
+                    }
                 }
             }
             alternatives.push(schemes);
