@@ -24,9 +24,12 @@ pub struct AclItem {
     pub permissions: AclPermissions,
 }
 impl AclItem {
-    /// Creates `AclItem` from its required fields (`scope`, `permissions`); the others start unset.
+    /// Creates `AclItem` from the fields the API requires (`scope`, `permissions`); the others start unset.
     pub fn new(scope: ApiKeyScope, permissions: AclPermissions) -> Self {
-        Self { scope, permissions }
+        Self {
+            scope: scope,
+            permissions: permissions,
+        }
     }
 }
 /// Operation IDs that are allowed; `*` allows every operation.
@@ -209,7 +212,7 @@ pub struct AuthenticationTokenPasswordMode {
     pub expired_time: ::std::option::Option<::rebilly_runtime::DateTime>,
 }
 impl AuthenticationTokenPasswordMode {
-    /// Creates `AuthenticationTokenPasswordMode` from its required fields (`username`, `password`); the others start unset.
+    /// Creates `AuthenticationTokenPasswordMode` from the fields the API requires (`username`, `password`); the others start unset.
     pub fn new(
         username: impl ::std::convert::Into<::std::string::String>,
         password: impl ::std::convert::Into<::rebilly_runtime::Secret>,
@@ -246,10 +249,10 @@ pub struct AuthenticationTokenPasswordlessMode {
     pub expired_time: ::std::option::Option<::rebilly_runtime::DateTime>,
 }
 impl AuthenticationTokenPasswordlessMode {
-    /// Creates `AuthenticationTokenPasswordlessMode` from its required fields (`customer_id`); the others start unset.
+    /// Creates `AuthenticationTokenPasswordlessMode` from the fields the API requires (`customer_id`); the others start unset.
     pub fn new(customer_id: CustomerId) -> Self {
         Self {
-            customer_id,
+            customer_id: customer_id,
             otp_required: ::std::option::Option::None,
             expired_time: ::std::option::Option::None,
         }
@@ -320,7 +323,7 @@ pub struct AuthenticationTokenResponse {
     pub links: ::std::option::Option<SelfLink>,
 }
 impl AuthenticationTokenResponse {
-    /// Creates `AuthenticationTokenResponse` from its required fields (`username`); the others start unset.
+    /// Creates `AuthenticationTokenResponse` from the fields the API requires (`username`); the others start unset.
     pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             username: username.into(),
@@ -393,16 +396,17 @@ pub struct CustomerCredential {
     pub links: ::std::option::Option<::std::vec::Vec<CustomerCredentialLinksItem>>,
 }
 impl CustomerCredential {
-    /// Creates `CustomerCredential` from its required fields (`username`, `customer_id`); the others start unset.
+    /// Creates `CustomerCredential` from the fields the API requires (`username`, `password`, `customer_id`); the others start unset.
     pub fn new(
         username: impl ::std::convert::Into<::std::string::String>,
+        password: impl ::std::convert::Into<::rebilly_runtime::Secret>,
         customer_id: CustomerId,
     ) -> Self {
         Self {
             id: ::std::option::Option::None,
             username: username.into(),
-            password: ::std::option::Option::None,
-            customer_id,
+            password: ::std::option::Option::Some(password.into()),
+            customer_id: customer_id,
             expired_time: ::std::option::Option::None,
             links: ::std::option::Option::None,
         }
@@ -779,7 +783,7 @@ pub struct ResetPasswordToken {
     pub links: ::std::option::Option<SelfLink>,
 }
 impl ResetPasswordToken {
-    /// Creates `ResetPasswordToken` from its required fields (`username`); the others start unset.
+    /// Creates `ResetPasswordToken` from the fields the API requires (`username`); the others start unset.
     pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             token: ::std::option::Option::None,

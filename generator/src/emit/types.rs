@@ -129,45 +129,53 @@ fn field(f: &Field) -> TokenStream {
     quote! { #docs #attrs pub #name: #ty, }
 }
 
-/// `new(required fields...)`: the one way to build a `#[non_exhaustive]` struct outside the crate.
+/// `new(...)` taking every field the schema requires that the caller sends (write-only ones
+/// included): the one way to build a `#[non_exhaustive]` struct outside the crate.
 fn constructor(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream {
     let name = ident(&def.name);
-    let required: Vec<&Field> = fields
-        .iter()
-        .filter(|f| f.presence == Presence::Required)
-        .collect();
-    let args = required.iter().map(|f| {
+    let takes = |f: &Field| f.required && !f.read_only;
+    let args = fields.iter().filter(|f| takes(f)).map(|f| {
         let n = ident(&f.name);
         let t = rust_type(&f.ty, &quote!());
-        match &f.ty {
-            TypeRef::String | TypeRef::Secret => quote!(#n: impl ::std::convert::Into<#t>),
+        match (&f.ty, f.nullable) {
+            (_, true) => quote!(#n: ::std::option::Option<#t>),
+            (TypeRef::String | TypeRef::Secret, false) => quote!(#n: impl ::std::convert::Into<#t>),
             _ => quote!(#n: #t),
         }
     });
     let inits = fields.iter().map(|f| {
         let n = ident(&f.name);
-        match (f.presence, &f.ty) {
-            (Presence::Required, TypeRef::String | TypeRef::Secret) => quote!(#n: #n.into()),
-            (Presence::Required, _) => quote!(#n),
-            _ => quote!(#n: ::std::option::Option::None),
+        if !takes(f) {
+            return quote!(#n: ::std::option::Option::None);
+        }
+        let value = match (&f.ty, f.nullable) {
+            (TypeRef::String | TypeRef::Secret, false) => quote!(#n.into()),
+            _ => quote!(#n),
+        };
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable => quote!(#n: #value),
+            Presence::Optional | Presence::OptionalNullable => {
+                quote!(#n: ::std::option::Option::Some(#value))
+            }
         }
     });
     let extra = has_extra.then(|| quote!(extra: ::std::collections::BTreeMap::new(),));
-    let list = required
+    let list: Vec<String> = fields
         .iter()
+        .filter(|f| takes(f))
         .map(|f| format!("`{}`", f.name.trim_start_matches("r#")))
-        .collect::<Vec<_>>();
+        .collect();
     let text = if list.is_empty() {
         format!("Creates `{}` with every field unset.", def.name)
     } else {
         format!(
-            "Creates `{}` from its required fields ({}); the others start unset.",
+            "Creates `{}` from the fields the API requires ({}); the others start unset.",
             def.name,
             list.join(", ")
         )
     };
     let docs = doc(&text);
-    let lint = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let lint = (list.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         impl #name {
             #docs
