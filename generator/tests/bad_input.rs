@@ -19,7 +19,9 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
 fn error_for(files: &[(&str, &str)]) -> String {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), files);
-    generate(dir.path(), &Filter::default(), "t").expect_err("must fail").to_string()
+    generate(dir.path(), &Filter::default(), "t")
+        .expect_err("must fail")
+        .to_string()
 }
 
 fn op_with_schema(schema_ref: &str) -> String {
@@ -28,28 +30,54 @@ fn op_with_schema(schema_ref: &str) -> String {
 
 #[test]
 fn invalid_yaml_names_file_pointer_and_line() {
-    let e = error_for(&[("openapi.yaml", &format!("{HEAD}paths:\n  /x:\n    get:\n      summary: a: b\n"))]);
+    let e = error_for(&[(
+        "openapi.yaml",
+        &format!("{HEAD}paths:\n  /x:\n    get:\n      summary: a: b\n"),
+    )]);
     assert!(e.contains("openapi.yaml#/paths/~1x/get"), "{e}");
     assert!(e.contains("line 6") && e.contains("invalid YAML"), "{e}");
 }
 
 #[test]
 fn invalid_yaml_in_a_referenced_file_names_that_file() {
-    let e = error_for(&[("openapi.yaml", &op_with_schema("./s/Bad.yaml")), ("s/Bad.yaml", "type: object\nproperties: [unclosed\n")]);
-    assert!(e.contains("s/Bad.yaml") && e.contains("invalid YAML") && e.contains("line"), "{e}");
+    let e = error_for(&[
+        ("openapi.yaml", &op_with_schema("./s/Bad.yaml")),
+        ("s/Bad.yaml", "type: object\nproperties: [unclosed\n"),
+    ]);
+    assert!(
+        e.contains("s/Bad.yaml") && e.contains("invalid YAML") && e.contains("line"),
+        "{e}"
+    );
 }
 
 #[test]
 fn ref_to_a_missing_file() {
     let e = error_for(&[("openapi.yaml", &op_with_schema("./schemas/Nope.yaml"))]);
-    assert!(e.contains("openapi.yaml#/paths/~1x/get/responses/200/content/application~1json/schema (line 12)"), "{e}");
-    assert!(e.contains("Nope.yaml") && e.contains("cannot be read"), "{e}");
+    assert!(
+        e.contains(
+            "openapi.yaml#/paths/~1x/get/responses/200/content/application~1json/schema (line 12)"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("Nope.yaml") && e.contains("cannot be read"),
+        "{e}"
+    );
 }
 
 #[test]
 fn ref_to_a_missing_pointer() {
-    let e = error_for(&[("openapi.yaml", &format!("{}components:\n  schemas:\n    A: {{type: string}}\n", op_with_schema("#/components/schemas/Missing")))]);
-    assert!(e.contains("no node at") && e.contains("#/components/schemas/Missing"), "{e}");
+    let e = error_for(&[(
+        "openapi.yaml",
+        &format!(
+            "{}components:\n  schemas:\n    A: {{type: string}}\n",
+            op_with_schema("#/components/schemas/Missing")
+        ),
+    )]);
+    assert!(
+        e.contains("no node at") && e.contains("#/components/schemas/Missing"),
+        "{e}"
+    );
     assert!(e.contains("line 12"), "{e}");
 }
 
@@ -60,16 +88,31 @@ fn ref_cycle_is_named() {
         ("A.yaml", "$ref: ./B.yaml\n"),
         ("B.yaml", "$ref: ./A.yaml\n"),
     ]);
-    assert!(e.contains("$ref cycle") && e.contains("A.yaml#") && e.contains("B.yaml#"), "{e}");
+    assert!(
+        e.contains("$ref cycle") && e.contains("A.yaml#") && e.contains("B.yaml#"),
+        "{e}"
+    );
 }
 
 #[test]
 fn unsupported_constructs_are_errors_with_a_location() {
-    let e = error_for(&[("openapi.yaml", "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n")]);
+    let e = error_for(&[(
+        "openapi.yaml",
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n",
+    )]);
     assert!(e.contains("missing"), "{e}");
-    let e = error_for(&[("openapi.yaml", "openapi: 4.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n")]);
-    assert!(e.contains("openapi.yaml#/openapi (line 1)") && e.contains("4.0.0 is not supported"), "{e}");
-    let e = error_for(&[("openapi.yaml", &op_with_schema("https://example.com/schema.yaml"))]);
+    let e = error_for(&[(
+        "openapi.yaml",
+        "openapi: 4.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n",
+    )]);
+    assert!(
+        e.contains("openapi.yaml#/openapi (line 1)") && e.contains("4.0.0 is not supported"),
+        "{e}"
+    );
+    let e = error_for(&[(
+        "openapi.yaml",
+        &op_with_schema("https://example.com/schema.yaml"),
+    )]);
     assert!(e.contains("remote document is not supported"), "{e}");
     let e = error_for(&[(
         "openapi.yaml",
@@ -81,7 +124,13 @@ fn unsupported_constructs_are_errors_with_a_location() {
 #[test]
 fn cli_exits_2_and_leaves_the_output_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), &[("spec/openapi.yaml", &op_with_schema("./missing.yaml")), ("out/keep.rs", "// mine\n")]);
+    write(
+        dir.path(),
+        &[
+            ("spec/openapi.yaml", &op_with_schema("./missing.yaml")),
+            ("out/keep.rs", "// mine\n"),
+        ],
+    );
     let output = Command::new(env!("CARGO_BIN_EXE_rebilly-sdk-gen"))
         .args(["generate", "--spec", "spec", "--out", "out"])
         .current_dir(dir.path())
@@ -90,9 +139,15 @@ fn cli_exits_2_and_leaves_the_output_untouched() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.starts_with("error: spec/openapi.yaml#/paths/~1x/get/responses/200/content/application~1json/schema (line 12)"), "{stderr}");
-    let left: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(left, vec!["keep.rs"]);
-    assert_eq!(std::fs::read_to_string(dir.path().join("out/keep.rs")).unwrap(), "// mine\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/keep.rs")).unwrap(),
+        "// mine\n"
+    );
 }
 
 #[test]
@@ -116,13 +171,27 @@ fn cli_check_reports_drift_and_writes_nothing() {
     let write = run(&["--out", "out"]);
     assert_eq!(write.status.code(), Some(0));
     let summary = String::from_utf8_lossy(&write.stdout);
-    assert!(summary.starts_with("16 operations, 24 types, 3 files"), "{summary}");
-    std::fs::write(dir.path().join("out/types.rs"), "// @generated by rebilly-sdk-gen\n// edited by hand\n").unwrap();
-    std::fs::write(dir.path().join("out/old_group.rs"), "// @generated by rebilly-sdk-gen from spec.\n").unwrap();
+    assert!(
+        summary.starts_with("16 operations, 24 types, 3 files"),
+        "{summary}"
+    );
+    std::fs::write(
+        dir.path().join("out/types.rs"),
+        "// @generated by rebilly-sdk-gen\n// edited by hand\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("out/old_group.rs"),
+        "// @generated by rebilly-sdk-gen from spec.\n",
+    )
+    .unwrap();
     let check = run(&["--out", "out", "--check"]);
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert_eq!(check.status.code(), Some(1));
-    assert!(stderr.contains("differs: types.rs") && stderr.contains("stale:   old_group.rs"), "{stderr}");
+    assert!(
+        stderr.contains("differs: types.rs") && stderr.contains("stale:   old_group.rs"),
+        "{stderr}"
+    );
     let rewrite = run(&["--out", "out"]);
     assert!(String::from_utf8_lossy(&rewrite.stdout).contains("1 written, 2 unchanged, 1 removed"));
     assert_eq!(run(&["--out", "out", "--check"]).status.code(), Some(0));

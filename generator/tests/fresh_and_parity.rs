@@ -19,7 +19,11 @@ fn generated_dir_is_fresh() {
         let committed = std::fs::read_to_string(repo().join("generated").join(&f.path))
             .unwrap_or_else(|e| panic!("generated/{}: {e}", f.path));
         let fresh = std::fs::read_to_string(tmp.path().join(&f.path)).unwrap();
-        assert!(committed == fresh, "generated/{} is stale: run `cargo run -p rebilly-sdk-gen -- generate`", f.path);
+        assert!(
+            committed == fresh,
+            "generated/{} is stale: run `cargo run -p rebilly-sdk-gen -- generate`",
+            f.path
+        );
     }
     let drift = write::check_files(&repo().join("generated"), &g.files);
     assert!(drift.is_empty(), "{drift:?}");
@@ -32,7 +36,11 @@ fn public_api(mut api: Api) -> Api {
     api.servers.iter_mut().for_each(|s| s.description = None);
     for def in api.types.values_mut() {
         def.doc = None;
-        def.origin = rebilly_sdk_gen::Location { file: PathBuf::new(), pointer: String::new(), line: None };
+        def.origin = rebilly_sdk_gen::Location {
+            file: PathBuf::new(),
+            pointer: String::new(),
+            line: None,
+        };
         if let TypeKind::Struct { fields, .. } = &mut def.kind {
             fields.iter_mut().for_each(|f| f.doc = None);
         }
@@ -56,13 +64,22 @@ fn public_api(mut api: Api) -> Api {
 #[test]
 fn our_spec_matches_upstream_for_customer_authentication() {
     let upstream = repo().join("../shared/rebilly-api-definitions/openapi/openapi.yaml");
-    assert!(upstream.is_file(), "the upstream snapshot must be at {}", upstream.display());
-    let filter = Filter { tags: vec!["Customer authentication".into()] };
+    assert!(
+        upstream.is_file(),
+        "the upstream snapshot must be at {}",
+        upstream.display()
+    );
+    let filter = Filter {
+        tags: vec!["Customer authentication".into()],
+    };
     let theirs = generate(&upstream, &filter, "upstream").unwrap();
     let ours = generate(&repo().join("spec"), &Filter::default(), "spec").unwrap();
     assert_eq!(theirs.api.operation_count(), 16);
     let (theirs, ours) = (public_api(theirs.api), public_api(ours.api));
-    assert_eq!(theirs.types.keys().collect::<Vec<_>>(), ours.types.keys().collect::<Vec<_>>());
+    assert_eq!(
+        theirs.types.keys().collect::<Vec<_>>(),
+        ours.types.keys().collect::<Vec<_>>()
+    );
     for (name, def) in &ours.types {
         assert_eq!(&theirs.types[name], def, "type {name}");
     }

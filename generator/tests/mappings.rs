@@ -38,8 +38,13 @@ const THING_PATH: &str = "  /things/{id}:
 ";
 
 fn field<'a>(g: &'a Generated, ty: &str, wire: &str) -> &'a rebilly_sdk_gen::model::Field {
-    let TypeKind::Struct { fields, .. } = &g.api.types[ty].kind else { panic!("{ty} is not a struct") };
-    fields.iter().find(|f| f.wire == wire).unwrap_or_else(|| panic!("{ty}.{wire} missing"))
+    let TypeKind::Struct { fields, .. } = &g.api.types[ty].kind else {
+        panic!("{ty} is not a struct")
+    };
+    fields
+        .iter()
+        .find(|f| f.wire == wire)
+        .unwrap_or_else(|| panic!("{ty}.{wire} missing"))
 }
 
 #[test]
@@ -61,19 +66,49 @@ fn nullable_required_readonly_writeonly_and_formats() {
 ";
     let g = gen(&[("openapi.yaml", &spec("3.1.0", THING_PATH, schemas))]);
     let f = |w| field(&g, "Thing", w);
-    assert_eq!((f("name").presence, &f("name").ty), (Presence::Required, &TypeRef::String));
-    assert_eq!(f("id").presence, Presence::Optional, "read-only is never required when sending");
-    assert_eq!((f("secret").presence, &f("secret").ty), (Presence::Optional, &TypeRef::Secret), "write-only is never required when receiving");
-    assert_eq!((f("count").presence, &f("count").ty), (Presence::Required, &TypeRef::I32));
-    assert_eq!((f("note").presence, &f("note").ty), (Presence::OptionalNullable, &TypeRef::String));
+    assert_eq!(
+        (f("name").presence, &f("name").ty),
+        (Presence::Required, &TypeRef::String)
+    );
+    assert_eq!(
+        f("id").presence,
+        Presence::Optional,
+        "read-only is never required when sending"
+    );
+    assert_eq!(
+        (f("secret").presence, &f("secret").ty),
+        (Presence::Optional, &TypeRef::Secret),
+        "write-only is never required when receiving"
+    );
+    assert_eq!(
+        (f("count").presence, &f("count").ty),
+        (Presence::Required, &TypeRef::I32)
+    );
+    assert_eq!(
+        (f("note").presence, &f("note").ty),
+        (Presence::OptionalNullable, &TypeRef::String)
+    );
     assert_eq!(f("when").ty, TypeRef::DateTime);
     assert_eq!(f("day").ty, TypeRef::Date);
     assert_eq!(f("ratio").ty, TypeRef::F64);
     assert_eq!(f("meta").ty, TypeRef::Map(Box::new(TypeRef::Json)));
     assert_eq!(f("scores").ty, TypeRef::Map(Box::new(TypeRef::I64)));
-    let code = &g.files.iter().find(|f| f.path == "types.rs").unwrap().content;
-    assert!(code.contains("with = \"::rebilly_runtime::double_option\""), "nullable optional fields keep null apart from absent");
-    assert!(code.contains("pub note: ::std::option::Option<::std::option::Option<::std::string::String>>"), "{code}");
+    let code = &g
+        .files
+        .iter()
+        .find(|f| f.path == "types.rs")
+        .unwrap()
+        .content;
+    assert!(
+        code.contains("with = \"::rebilly_runtime::double_option\""),
+        "nullable optional fields keep null apart from absent"
+    );
+    assert!(
+        code.contains(
+            "pub note: ::std::option::Option<::std::option::Option<::std::string::String>>"
+        ),
+        "{code}"
+    );
 }
 
 #[test]
@@ -100,14 +135,37 @@ fn direction_decides_which_fields_exist() {
         id: {type: string, readOnly: true}
 ";
     let g = gen(&[("openapi.yaml", &spec("3.1.0", paths, schemas))]);
-    assert_eq!(field(&g, "In", "password").presence, Presence::Required, "request-only: write-only stays required");
-    let TypeKind::Struct { fields, .. } = &g.api.types["In"].kind else { panic!() };
-    assert!(fields.iter().all(|f| f.wire != "id"), "request-only types have no read-only fields");
-    let TypeKind::Struct { fields, .. } = &g.api.types["Out"].kind else { panic!() };
-    assert!(fields.iter().all(|f| f.wire != "password"), "response-only types have no write-only fields");
+    assert_eq!(
+        field(&g, "In", "password").presence,
+        Presence::Required,
+        "request-only: write-only stays required"
+    );
+    let TypeKind::Struct { fields, .. } = &g.api.types["In"].kind else {
+        panic!()
+    };
+    assert!(
+        fields.iter().all(|f| f.wire != "id"),
+        "request-only types have no read-only fields"
+    );
+    let TypeKind::Struct { fields, .. } = &g.api.types["Out"].kind else {
+        panic!()
+    };
+    assert!(
+        fields.iter().all(|f| f.wire != "password"),
+        "response-only types have no write-only fields"
+    );
     assert!(g.api.types["In"].in_request && !g.api.types["In"].in_response);
-    let types = &g.files.iter().find(|f| f.path == "types.rs").unwrap().content;
-    assert!(types.contains("pub struct In") && types.contains("derive(Debug, Clone, PartialEq, ::rebilly_runtime::serde::Serialize)"));
+    let types = &g
+        .files
+        .iter()
+        .find(|f| f.path == "types.rs")
+        .unwrap()
+        .content;
+    assert!(
+        types.contains("pub struct In")
+            && types
+                .contains("derive(Debug, Clone, PartialEq, ::rebilly_runtime::serde::Serialize)")
+    );
 }
 
 #[test]
@@ -139,14 +197,38 @@ oneOf:
         ("schemas/PasswordMode.yaml", pw),
         ("schemas/PasswordlessMode.yaml", pwl),
     ]);
-    let TypeKind::Tagged { tag, variants } = &g.api.types["Login"].kind else { panic!("{:?}", g.api.types["Login"]) };
+    let TypeKind::Tagged { tag, variants } = &g.api.types["Login"].kind else {
+        panic!("{:?}", g.api.types["Login"])
+    };
     assert_eq!(tag, "mode");
-    let v: Vec<_> = variants.iter().map(|v| (v.tag_value.as_str(), v.name.as_str(), v.payload.as_str())).collect();
-    assert_eq!(v, vec![("password", "Password", "PasswordMode"), ("passwordless", "Passwordless", "PasswordlessMode")]);
-    let TypeKind::Struct { fields, .. } = &g.api.types["PasswordMode"].kind else { panic!() };
-    assert!(fields.iter().all(|f| f.wire != "mode"), "the tag is serde's, not a field");
-    assert!(!g.api.types.contains_key("PasswordModeMode"), "no orphan enum for the tag");
-    let code = &g.files.iter().find(|f| f.path == "types.rs").unwrap().content;
+    let v: Vec<_> = variants
+        .iter()
+        .map(|v| (v.tag_value.as_str(), v.name.as_str(), v.payload.as_str()))
+        .collect();
+    assert_eq!(
+        v,
+        vec![
+            ("password", "Password", "PasswordMode"),
+            ("passwordless", "Passwordless", "PasswordlessMode")
+        ]
+    );
+    let TypeKind::Struct { fields, .. } = &g.api.types["PasswordMode"].kind else {
+        panic!()
+    };
+    assert!(
+        fields.iter().all(|f| f.wire != "mode"),
+        "the tag is serde's, not a field"
+    );
+    assert!(
+        !g.api.types.contains_key("PasswordModeMode"),
+        "no orphan enum for the tag"
+    );
+    let code = &g
+        .files
+        .iter()
+        .find(|f| f.path == "types.rs")
+        .unwrap()
+        .content;
     assert!(code.contains("#[serde(tag = \"mode\")]"));
 }
 
@@ -181,7 +263,10 @@ fn openapi_30_and_31_forms_generate_identical_rust() {
     let b = gen(&[("openapi.yaml", &spec("3.0.3", THING_PATH, v30))]);
     assert_eq!(a.files, b.files);
     assert_eq!(field(&a, "Thing", "owner").presence, Presence::Optional);
-    assert_eq!(field(&a, "Thing", "owner").ty, TypeRef::Named("Owner".into()));
+    assert_eq!(
+        field(&a, "Thing", "owner").ty,
+        TypeRef::Named("Owner".into())
+    );
 }
 
 #[test]
@@ -207,38 +292,90 @@ fn names_security_pagination_and_resources() {
       security: [{Bearer: []}, {}]
       responses: {'204': {description: ok}}
 ";
-    let g = gen(&[("openapi.yaml", &spec("3.1.0", paths, "    X: {type: string}"))]);
+    let g = gen(&[(
+        "openapi.yaml",
+        &spec("3.1.0", paths, "    X: {type: string}"),
+    )]);
     let auth = &g.api.resources["CustomerAuthentication"];
     assert_eq!(auth.accessor, "customer_authentication");
     let op = &auth.operations[0];
-    assert_eq!((op.method_name.as_str(), op.builder_name.as_str()), ("get_all_credentials", "GetAllCredentials"));
+    assert_eq!(
+        (op.method_name.as_str(), op.builder_name.as_str()),
+        ("get_all_credentials", "GetAllCredentials")
+    );
     let p = op.pagination.as_ref().expect("paginated");
-    assert_eq!((p.limit_param.as_deref(), p.offset_param.as_deref()), (Some("limit"), Some("offset")));
-    assert_eq!(p.item, TypeRef::Named("GetAllCredentialsResponseItem".into()), "inline schemas get names");
-    assert_eq!(field(&g, "GetAllCredentialsResponseItem", "type").name, "r#type", "keywords become raw identifiers");
+    assert_eq!(
+        (p.limit_param.as_deref(), p.offset_param.as_deref()),
+        (Some("limit"), Some("offset"))
+    );
+    assert_eq!(
+        p.item,
+        TypeRef::Named("GetAllCredentialsResponseItem".into()),
+        "inline schemas get names"
+    );
+    assert_eq!(
+        field(&g, "GetAllCredentialsResponseItem", "type").name,
+        "r#type",
+        "keywords become raw identifiers"
+    );
     assert_eq!(
         op.security,
         vec![
-            vec![SecurityScheme::ApiKeyHeader { scheme: "Key".into(), header: "REB-APIKEY".into() }],
-            vec![SecurityScheme::Bearer { scheme: "Bearer".into() }]
+            vec![SecurityScheme::ApiKeyHeader {
+                scheme: "Key".into(),
+                header: "REB-APIKEY".into()
+            }],
+            vec![SecurityScheme::Bearer {
+                scheme: "Bearer".into()
+            }]
         ],
         "global security applies"
     );
     let other = &g.api.resources["OtherThings"].operations[0];
     assert_eq!(other.method_name, "get_other_thing");
-    assert_eq!(other.security, vec![vec![SecurityScheme::Bearer { scheme: "Bearer".into() }], vec![]], "operation security overrides");
+    assert_eq!(
+        other.security,
+        vec![
+            vec![SecurityScheme::Bearer {
+                scheme: "Bearer".into()
+            }],
+            vec![]
+        ],
+        "operation security overrides"
+    );
 }
 
 #[test]
 fn tag_filter_keeps_only_matching_operations() {
     let paths = "  /a:\n    get: {tags: [A], operationId: getA, responses: {'204': {description: ok}}}\n  /b:\n    get: {tags: [B], operationId: getB, responses: {'204': {description: ok}}}\n";
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("openapi.yaml"), spec("3.1.0", paths, "    X: {type: string}")).unwrap();
-    let g = generate(dir.path(), &Filter { tags: vec!["B".into()] }, "t").unwrap();
+    std::fs::write(
+        dir.path().join("openapi.yaml"),
+        spec("3.1.0", paths, "    X: {type: string}"),
+    )
+    .unwrap();
+    let g = generate(
+        dir.path(),
+        &Filter {
+            tags: vec!["B".into()],
+        },
+        "t",
+    )
+    .unwrap();
     assert_eq!(g.api.operation_count(), 1);
     assert!(g.api.resources.contains_key("B"));
-    let err = generate(dir.path(), &Filter { tags: vec!["Nope".into()] }, "t").unwrap_err();
-    assert!(err.to_string().contains("no operation has the tag"), "{err}");
+    let err = generate(
+        dir.path(),
+        &Filter {
+            tags: vec!["Nope".into()],
+        },
+        "t",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("no operation has the tag"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -249,6 +386,11 @@ fn output_is_deterministic_and_parses() {
     assert_eq!(a.files, b.files);
     assert_eq!((a.api.operation_count(), a.warnings.len()), (16, 0));
     for f in &a.files {
-        assert!(f.content.starts_with("// @generated by rebilly-sdk-gen from spec."), "{}", f.path);
+        assert!(
+            f.content
+                .starts_with("// @generated by rebilly-sdk-gen from spec."),
+            "{}",
+            f.path
+        );
     }
 }
