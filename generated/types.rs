@@ -26,10 +26,7 @@ pub struct AclItem {
 impl AclItem {
     /// Creates `AclItem` from the fields the API requires (`scope`, `permissions`); the others start unset.
     pub fn new(scope: ApiKeyScope, permissions: AclPermissions) -> Self {
-        Self {
-            scope: scope,
-            permissions: permissions,
-        }
+        Self { scope, permissions }
     }
 }
 /// Operation IDs that are allowed; `*` allows every operation.
@@ -252,7 +249,7 @@ impl AuthenticationTokenPasswordlessMode {
     /// Creates `AuthenticationTokenPasswordlessMode` from the fields the API requires (`customer_id`); the others start unset.
     pub fn new(customer_id: CustomerId) -> Self {
         Self {
-            customer_id: customer_id,
+            customer_id,
             otp_required: ::std::option::Option::None,
             expired_time: ::std::option::Option::None,
         }
@@ -406,7 +403,7 @@ impl CustomerCredential {
             id: ::std::option::Option::None,
             username: username.into(),
             password: ::std::option::Option::Some(password.into()),
-            customer_id: customer_id,
+            customer_id,
             expired_time: ::std::option::Option::None,
             links: ::std::option::Option::None,
         }

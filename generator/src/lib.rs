@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage:
 //! [`load`] (files, `$ref`s, lines) → [`normalize`] (3.0 and 3.1 read alike) →
 //! [`analyze`] (the spec → the [`model`]) → [`emit`] (the model → Rust via `quote`,
-//! `syn` and `prettyplease`) → [`write`] (atomic, only when changed).
+//! `syn` and `prettyplease`) → [`write`](mod@write) (atomic, only when changed).
 
 pub mod analyze;
 pub mod diag;

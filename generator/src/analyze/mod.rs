@@ -196,7 +196,7 @@ fn settle_fields(api: &mut Api) {
         let TypeKind::Struct { fields, .. } = &mut def.kind else {
             continue;
         };
-        fields.retain(|f| !(f.read_only && !received) && !(f.write_only && !sent));
+        fields.retain(|f| (!f.read_only || received) && (!f.write_only || sent));
         for f in fields.iter_mut() {
             let left_out = (f.read_only && sent) || (f.write_only && received);
             f.presence = schemas::presence(f.required && !left_out, f.nullable);

@@ -148,11 +148,17 @@ fn constructor(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream 
         if !takes(f) {
             return quote!(#n: ::std::option::Option::None);
         }
-        let value = match (&f.ty, f.nullable) {
-            (TypeRef::String | TypeRef::Secret, false) => quote!(#n.into()),
-            _ => quote!(#n),
+        let converted = matches!(
+            (&f.ty, f.nullable),
+            (TypeRef::String | TypeRef::Secret, false)
+        );
+        let value = if converted {
+            quote!(#n.into())
+        } else {
+            quote!(#n)
         };
         match f.presence {
+            Presence::Required | Presence::RequiredNullable if !converted => quote!(#n),
             Presence::Required | Presence::RequiredNullable => quote!(#n: #value),
             Presence::Optional | Presence::OptionalNullable => {
                 quote!(#n: ::std::option::Option::Some(#value))
