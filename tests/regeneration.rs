@@ -57,6 +57,17 @@ pub async fn use_both(client: &generated::Client) -> Result<Option<String>, rebi
 }
 "#;
 
+/// `cargo check` of the crate at `krate` with warnings denied, in a target dir kept between runs.
+fn cargo_check(krate: &Path, repo: &Path) -> std::process::Output {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--quiet", "--offline"])
+        .current_dir(krate)
+        .env("CARGO_TARGET_DIR", repo.join("target/regeneration-check"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn added_property_and_operation_compile_after_regeneration() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -90,13 +101,7 @@ fn added_property_and_operation_compile_after_regeneration() {
     .unwrap();
     // Same dependency versions as the workspace, and a target dir kept between runs.
     std::fs::copy(repo.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--quiet", "--offline"])
-        .current_dir(&krate)
-        .env("CARGO_TARGET_DIR", repo.join("target/regeneration-check"))
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .unwrap();
+    let output = cargo_check(&krate, &repo);
     assert!(
         output.status.success(),
         "the regenerated SDK does not compile:\n{}",
@@ -109,12 +114,6 @@ fn added_property_and_operation_compile_after_regeneration() {
         USES_BOTH.replace("credential.nickname", "credential.no_such_field"),
     )
     .unwrap();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--quiet", "--offline"])
-        .current_dir(&krate)
-        .env("CARGO_TARGET_DIR", repo.join("target/regeneration-check"))
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .unwrap();
+    let output = cargo_check(&krate, &repo);
     assert!(!output.status.success());
 }

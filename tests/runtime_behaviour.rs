@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -321,8 +323,11 @@ async fn post_is_not_retried_on_503_but_get_is() {
     );
 }
 
-/// A server that sends headers promising 100 bytes, sends 10, and closes the connection.
-async fn truncating_server() -> String {
+/// A server that sends headers promising 100 bytes, sends 10, and closes the connection;
+/// it counts the connections it accepts.
+async fn truncating_server() -> (String, Arc<AtomicUsize>) {
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -330,6 +335,7 @@ async fn truncating_server() -> String {
             let Ok((mut socket, _)) = listener.accept().await else {
                 return;
             };
+            counter.fetch_add(1, Ordering::SeqCst);
             let mut buf = [0u8; 4096];
             let _ = socket.read(&mut buf).await;
             let _ = socket
@@ -338,26 +344,33 @@ async fn truncating_server() -> String {
             let _ = socket.shutdown().await;
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), accepted)
 }
 
 #[tokio::test]
 async fn a_connection_closed_mid_body_is_a_transport_error() {
-    let url = truncating_server().await;
-    let client = Client::builder()
-        .base_url(url)
-        .organization_id(ORG)
-        .secret_api_key(KEY)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let err = client
-        .customer_authentication()
-        .get_credential("c")
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
-    assert!(!err.is_timeout());
+    for (policy, connections) in [(RetryPolicy::none(), 1), (fast_retries(), 3)] {
+        let (url, accepted) = truncating_server().await;
+        let client = Client::builder()
+            .base_url(url)
+            .organization_id(ORG)
+            .secret_api_key(KEY)
+            .retry_policy(policy)
+            .build()
+            .unwrap();
+        let err = client
+            .customer_authentication()
+            .get_credential("c")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Transport(_)), "{err:?}");
+        assert!(!err.is_timeout());
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            connections,
+            "a GET is retried after a broken connection"
+        );
+    }
 }
 
 #[tokio::test]
