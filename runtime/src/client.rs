@@ -12,6 +12,9 @@ use crate::response::RawResponse;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
+/// Media types the SDK reads: JSON bodies, and problem details for errors.
+const ACCEPT: &str = "application/json, application/problem+json";
+
 /// Where the API is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
@@ -367,7 +370,7 @@ impl Client {
                 .inner
                 .http
                 .request(request.method.clone(), &url)
-                .header(http::header::ACCEPT, "application/json");
+                .header(http::header::ACCEPT, ACCEPT);
             if !request.query.is_empty() {
                 builder = builder.query(&request.query);
             }

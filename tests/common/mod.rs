@@ -80,7 +80,10 @@ pub fn assert_request(req: &Request, method: &str, path: &str, query: Option<&st
         "secret key header"
     );
     assert_eq!(header("authorization"), None, "only one credential is sent");
-    assert_eq!(header("accept").as_deref(), Some("application/json"));
+    assert_eq!(
+        header("accept").as_deref(),
+        Some("application/json, application/problem+json")
+    );
     let agent = header("user-agent").unwrap_or_default();
     assert!(
         agent.starts_with("rebilly-customer-auth/") && agent.contains("rebilly-rust-sdk/"),
