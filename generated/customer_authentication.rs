@@ -3,16 +3,21 @@
 
 //! The `CustomerAuthentication` resource: its handle and one request builder per operation.
 #![allow(clippy::too_many_arguments)]
+use super::types;
+use ::rebilly_runtime::{
+    path_segment, paginate, BoxFuture, Client, Credentials, Error, Method, Page, Request,
+    RequestOptions, Response, Scheme,
+};
 /// Operations of the `CustomerAuthentication` resource.
 ///
 /// Sign customers in and out and manage the credentials and tokens they sign in with.
 #[derive(Debug, Clone, Copy)]
 pub struct CustomerAuthentication<'a> {
-    client: &'a ::rebilly_runtime::Client,
+    client: &'a Client,
 }
 impl<'a> CustomerAuthentication<'a> {
     /// A handle on the resource for `client`.
-    pub fn new(client: &'a ::rebilly_runtime::Client) -> Self {
+    pub fn new(client: &'a Client) -> Self {
         Self { client }
     }
     /// Get the authentication options
@@ -30,7 +35,7 @@ impl<'a> CustomerAuthentication<'a> {
     pub fn get_auth_options(&self) -> GetAuthOptions<'a> {
         GetAuthOptions {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
         }
     }
     /// Replace the authentication options
@@ -49,11 +54,11 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
     pub fn update_auth_options(
         &self,
-        body: super::types::AuthenticationOptions,
+        body: types::AuthenticationOptions,
     ) -> UpdateAuthOptions<'a> {
         UpdateAuthOptions {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             body,
         }
     }
@@ -72,9 +77,9 @@ impl<'a> CustomerAuthentication<'a> {
     pub fn get_all_auth_tokens(&self) -> GetAllAuthTokens<'a> {
         GetAllAuthTokens {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
+            options: RequestOptions::default(),
+            limit: None,
+            offset: None,
         }
     }
     /// Log a customer in
@@ -93,10 +98,10 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `403`: The credentials do not allow this operation.
     /// - `422`: The request data did not pass validation.
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
-    pub fn login(&self, body: super::types::AuthenticationToken) -> Login<'a> {
+    pub fn login(&self, body: types::AuthenticationToken) -> Login<'a> {
         Login {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             body,
         }
     }
@@ -113,13 +118,10 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `401`: The credentials are missing or not valid.
     /// - `403`: The credentials do not allow this operation.
     /// - `404`: No such resource.
-    pub fn verify(
-        &self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Verify<'a> {
+    pub fn verify(&self, token: impl Into<String>) -> Verify<'a> {
         Verify {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             token: token.into(),
         }
     }
@@ -136,13 +138,10 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `401`: The credentials are missing or not valid.
     /// - `404`: No such resource.
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
-    pub fn logout(
-        &self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Logout<'a> {
+    pub fn logout(&self, token: impl Into<String>) -> Logout<'a> {
         Logout {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             token: token.into(),
         }
     }
@@ -164,12 +163,12 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
     pub fn exchange_token(
         &self,
-        token: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::CustomerJwt,
+        token: impl Into<String>,
+        body: types::CustomerJwt,
     ) -> ExchangeToken<'a> {
         ExchangeToken {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             token: token.into(),
             body,
         }
@@ -189,9 +188,9 @@ impl<'a> CustomerAuthentication<'a> {
     pub fn get_all_credentials(&self) -> GetAllCredentials<'a> {
         GetAllCredentials {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
+            options: RequestOptions::default(),
+            limit: None,
+            offset: None,
         }
     }
     /// Create a credential
@@ -210,11 +209,11 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
     pub fn create_credential(
         &self,
-        body: super::types::CustomerCredential,
+        body: types::CustomerCredential,
     ) -> CreateCredential<'a> {
         CreateCredential {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             body,
         }
     }
@@ -231,13 +230,10 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `401`: The credentials are missing or not valid.
     /// - `403`: The credentials do not allow this operation.
     /// - `404`: No such resource.
-    pub fn get_credential(
-        &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetCredential<'a> {
+    pub fn get_credential(&self, id: impl Into<String>) -> GetCredential<'a> {
         GetCredential {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -259,12 +255,12 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
     pub fn update_credential(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::CustomerCredential,
+        id: impl Into<String>,
+        body: types::CustomerCredential,
     ) -> UpdateCredential<'a> {
         UpdateCredential {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             id: id.into(),
             body,
         }
@@ -282,13 +278,10 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `401`: The credentials are missing or not valid.
     /// - `404`: No such resource.
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
-    pub fn delete_credential(
-        &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteCredential<'a> {
+    pub fn delete_credential(&self, id: impl Into<String>) -> DeleteCredential<'a> {
         DeleteCredential {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -307,9 +300,9 @@ impl<'a> CustomerAuthentication<'a> {
     pub fn get_all_reset_password_tokens(&self) -> GetAllResetPasswordTokens<'a> {
         GetAllResetPasswordTokens {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
+            options: RequestOptions::default(),
+            limit: None,
+            offset: None,
         }
     }
     /// Create a reset-password token
@@ -328,11 +321,11 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
     pub fn create_reset_password_token(
         &self,
-        body: super::types::ResetPasswordToken,
+        body: types::ResetPasswordToken,
     ) -> CreateResetPasswordToken<'a> {
         CreateResetPasswordToken {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             body,
         }
     }
@@ -351,11 +344,11 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `404`: No such resource.
     pub fn get_reset_password_token(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> GetResetPasswordToken<'a> {
         GetResetPasswordToken {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -376,11 +369,11 @@ impl<'a> CustomerAuthentication<'a> {
     /// - `429`: Too many requests; wait until the time in X-RateLimit-Retry-After.
     pub fn delete_reset_password_token(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> DeleteResetPasswordToken<'a> {
         DeleteResetPasswordToken {
             client: self.client,
-            options: ::rebilly_runtime::RequestOptions::default(),
+            options: RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -391,71 +384,54 @@ impl<'a> CustomerAuthentication<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAuthOptions<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
+    client: &'a Client,
+    options: RequestOptions,
 }
 impl<'a> GetAuthOptions<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::types::AuthenticationOptions,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::AuthenticationOptions, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::AuthenticationOptions>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::AuthenticationOptions>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::GET,
-            ::std::string::String::from("/authentication-options"),
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            Method::GET,
+            String::from("/authentication-options"),
             "GetAuthenticationOption",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetAuthOptions<'a> {
-    type Output = ::std::result::Result<
-        super::types::AuthenticationOptions,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::AuthenticationOptions, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `PutAuthenticationOption` (`PUT /authentication-options`), made by the resource's `update_auth_options` method.
@@ -464,73 +440,56 @@ impl<'a> ::std::future::IntoFuture for GetAuthOptions<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct UpdateAuthOptions<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    body: super::types::AuthenticationOptions,
+    client: &'a Client,
+    options: RequestOptions,
+    body: types::AuthenticationOptions,
 }
 impl<'a> UpdateAuthOptions<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::types::AuthenticationOptions,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::AuthenticationOptions, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::AuthenticationOptions>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::AuthenticationOptions>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let mut request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::PUT,
-            ::std::string::String::from("/authentication-options"),
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            Method::PUT,
+            String::from("/authentication-options"),
             "PutAuthenticationOption",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
         request.json_body("application/json", &self.body)?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for UpdateAuthOptions<'a> {
-    type Output = ::std::result::Result<
-        super::types::AuthenticationOptions,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::AuthenticationOptions, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `GetAuthenticationTokenCollection` (`GET /authentication-tokens`), made by the resource's `get_all_auth_tokens` method.
@@ -539,81 +498,65 @@ impl<'a> ::std::future::IntoFuture for UpdateAuthOptions<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAllAuthTokens<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    limit: ::std::option::Option<i64>,
-    offset: ::std::option::Option<i64>,
+    client: &'a Client,
+    options: RequestOptions,
+    limit: Option<i64>,
+    offset: Option<i64>,
 }
 impl<'a> GetAllAuthTokens<'a> {
     /// Largest number of items to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+        self.limit = Some(value);
         self
     }
     /// How many items of the collection to skip before the first one returned.
     pub fn offset(mut self, value: i64) -> Self {
-        self.offset = ::std::option::Option::Some(value);
+        self.offset = Some(value);
         self
     }
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Page<super::types::AuthenticationTokenResponse>,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<Page<types::AuthenticationTokenResponse>, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<
-            ::rebilly_runtime::Page<super::types::AuthenticationTokenResponse>,
-        >,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<Page<types::AuthenticationTokenResponse>>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.page()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let mut request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::GET,
-            ::std::string::String::from("/authentication-tokens"),
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            Method::GET,
+            String::from("/authentication-tokens"),
             "GetAuthenticationTokenCollection",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
-        if let ::std::option::Option::Some(value) = &self.limit {
+        if let Some(value) = &self.limit {
             request.query("limit", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.offset {
+        if let Some(value) = &self.offset {
             request.query("offset", value)?;
         }
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
     /// Walks every item of the collection, fetching pages lazily as the stream is polled.
     ///
@@ -623,33 +566,27 @@ impl<'a> GetAllAuthTokens<'a> {
     pub fn stream(
         self,
     ) -> impl ::rebilly_runtime::futures::Stream<
-        Item = ::std::result::Result<
-            super::types::AuthenticationTokenResponse,
-            ::rebilly_runtime::Error,
-        >,
+        Item = Result<types::AuthenticationTokenResponse, Error>,
     > + 'a {
         let limit = self.limit.unwrap_or_else(|| self.client.config().page_size());
         let offset = self.offset.unwrap_or(0);
-        ::rebilly_runtime::paginate(
+        paginate(
             offset,
             limit,
             move |offset, limit| {
                 let mut page = self.clone();
-                page.offset = ::std::option::Option::Some(offset);
-                page.limit = ::std::option::Option::Some(limit);
+                page.offset = Some(offset);
+                page.limit = Some(limit);
                 page.send()
             },
         )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetAllAuthTokens<'a> {
-    type Output = ::std::result::Result<
-        ::rebilly_runtime::Page<super::types::AuthenticationTokenResponse>,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<Page<types::AuthenticationTokenResponse>, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `PostAuthenticationToken` (`POST /authentication-tokens`), made by the resource's `login` method.
@@ -658,61 +595,47 @@ impl<'a> ::std::future::IntoFuture for GetAllAuthTokens<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct Login<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    body: super::types::AuthenticationToken,
+    client: &'a Client,
+    options: RequestOptions,
+    body: types::AuthenticationToken,
 }
 impl<'a> Login<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::types::AuthenticationTokenResponse,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::AuthenticationTokenResponse, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::AuthenticationTokenResponse>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::AuthenticationTokenResponse>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let mut request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::POST,
-            ::std::string::String::from("/authentication-tokens"),
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            Method::POST,
+            String::from("/authentication-tokens"),
             "PostAuthenticationToken",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
+                &[Scheme::Bearer { scheme: "JWT" }],
                 &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
-                &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "PublishableApiKey",
                         header: "Authorization",
                     },
@@ -720,17 +643,14 @@ impl<'a> Login<'a> {
             ],
         );
         request.json_body("application/json", &self.body)?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for Login<'a> {
-    type Output = ::std::result::Result<
-        super::types::AuthenticationTokenResponse,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::AuthenticationTokenResponse, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `GetAuthenticationTokenVerification` (`GET /authentication-tokens/{token}`), made by the resource's `verify` method.
@@ -739,81 +659,61 @@ impl<'a> ::std::future::IntoFuture for Login<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct Verify<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    token: ::std::string::String,
+    client: &'a Client,
+    options: RequestOptions,
+    token: String,
 }
 impl<'a> Verify<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::types::AuthenticationTokenResponse,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::AuthenticationTokenResponse, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::AuthenticationTokenResponse>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::AuthenticationTokenResponse>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::GET,
-            ::std::format!(
-                "/authentication-tokens/{}", ::rebilly_runtime::path_segment(& self
-                .token)
-            ),
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            Method::GET,
+            ::std::format!("/authentication-tokens/{}", path_segment(& self.token)),
             "GetAuthenticationTokenVerification",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
+                &[Scheme::Bearer { scheme: "JWT" }],
                 &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
-                &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "PublishableApiKey",
                         header: "Authorization",
                     },
                 ],
             ],
         );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for Verify<'a> {
-    type Output = ::std::result::Result<
-        super::types::AuthenticationTokenResponse,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::AuthenticationTokenResponse, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `DeleteAuthenticationToken` (`DELETE /authentication-tokens/{token}`), made by the resource's `logout` method.
@@ -822,73 +722,59 @@ impl<'a> ::std::future::IntoFuture for Verify<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct Logout<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    token: ::std::string::String,
+    client: &'a Client,
+    options: RequestOptions,
+    token: String,
 }
 impl<'a> Logout<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> ::std::result::Result<(), ::rebilly_runtime::Error> {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<()>,
-        ::rebilly_runtime::Error,
-    > {
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.empty()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::DELETE,
-            ::std::format!(
-                "/authentication-tokens/{}", ::rebilly_runtime::path_segment(& self
-                .token)
-            ),
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            Method::DELETE,
+            ::std::format!("/authentication-tokens/{}", path_segment(& self.token)),
             "DeleteAuthenticationToken",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
+                &[Scheme::Bearer { scheme: "JWT" }],
                 &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
-                &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "PublishableApiKey",
                         header: "Authorization",
                     },
                 ],
             ],
         );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for Logout<'a> {
-    type Output = ::std::result::Result<(), ::rebilly_runtime::Error>;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `PostAuthenticationTokenExchange` (`POST /authentication-tokens/{token}/exchange`), made by the resource's `exchange_token` method.
@@ -897,62 +783,50 @@ impl<'a> ::std::future::IntoFuture for Logout<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct ExchangeToken<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    token: ::std::string::String,
-    body: super::types::CustomerJwt,
+    client: &'a Client,
+    options: RequestOptions,
+    token: String,
+    body: types::CustomerJwt,
 }
 impl<'a> ExchangeToken<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<super::types::CustomerJwt, ::rebilly_runtime::Error> {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::CustomerJwt, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::CustomerJwt>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::CustomerJwt>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let mut request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::POST,
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            Method::POST,
             ::std::format!(
-                "/authentication-tokens/{}/exchange", ::rebilly_runtime::path_segment(&
-                self.token)
+                "/authentication-tokens/{}/exchange", path_segment(& self.token)
             ),
             "PostAuthenticationTokenExchange",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
+                &[Scheme::Bearer { scheme: "JWT" }],
                 &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
-                &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "PublishableApiKey",
                         header: "Authorization",
                     },
@@ -960,17 +834,14 @@ impl<'a> ExchangeToken<'a> {
             ],
         );
         request.json_body("application/json", &self.body)?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for ExchangeToken<'a> {
-    type Output = ::std::result::Result<
-        super::types::CustomerJwt,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::CustomerJwt, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `GetCredentialCollection` (`GET /credentials`), made by the resource's `get_all_credentials` method.
@@ -979,81 +850,65 @@ impl<'a> ::std::future::IntoFuture for ExchangeToken<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAllCredentials<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    limit: ::std::option::Option<i64>,
-    offset: ::std::option::Option<i64>,
+    client: &'a Client,
+    options: RequestOptions,
+    limit: Option<i64>,
+    offset: Option<i64>,
 }
 impl<'a> GetAllCredentials<'a> {
     /// Largest number of items to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+        self.limit = Some(value);
         self
     }
     /// How many items of the collection to skip before the first one returned.
     pub fn offset(mut self, value: i64) -> Self {
-        self.offset = ::std::option::Option::Some(value);
+        self.offset = Some(value);
         self
     }
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Page<super::types::CustomerCredential>,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<Page<types::CustomerCredential>, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<
-            ::rebilly_runtime::Page<super::types::CustomerCredential>,
-        >,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<Page<types::CustomerCredential>>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.page()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let mut request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::GET,
-            ::std::string::String::from("/credentials"),
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            Method::GET,
+            String::from("/credentials"),
             "GetCredentialCollection",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
-        if let ::std::option::Option::Some(value) = &self.limit {
+        if let Some(value) = &self.limit {
             request.query("limit", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.offset {
+        if let Some(value) = &self.offset {
             request.query("offset", value)?;
         }
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
     /// Walks every item of the collection, fetching pages lazily as the stream is polled.
     ///
@@ -1063,33 +918,27 @@ impl<'a> GetAllCredentials<'a> {
     pub fn stream(
         self,
     ) -> impl ::rebilly_runtime::futures::Stream<
-        Item = ::std::result::Result<
-            super::types::CustomerCredential,
-            ::rebilly_runtime::Error,
-        >,
+        Item = Result<types::CustomerCredential, Error>,
     > + 'a {
         let limit = self.limit.unwrap_or_else(|| self.client.config().page_size());
         let offset = self.offset.unwrap_or(0);
-        ::rebilly_runtime::paginate(
+        paginate(
             offset,
             limit,
             move |offset, limit| {
                 let mut page = self.clone();
-                page.offset = ::std::option::Option::Some(offset);
-                page.limit = ::std::option::Option::Some(limit);
+                page.offset = Some(offset);
+                page.limit = Some(limit);
                 page.send()
             },
         )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetAllCredentials<'a> {
-    type Output = ::std::result::Result<
-        ::rebilly_runtime::Page<super::types::CustomerCredential>,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<Page<types::CustomerCredential>, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `PostCredential` (`POST /credentials`), made by the resource's `create_credential` method.
@@ -1098,73 +947,56 @@ impl<'a> ::std::future::IntoFuture for GetAllCredentials<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct CreateCredential<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    body: super::types::CustomerCredential,
+    client: &'a Client,
+    options: RequestOptions,
+    body: types::CustomerCredential,
 }
 impl<'a> CreateCredential<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::types::CustomerCredential,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::CustomerCredential, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::CustomerCredential>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::CustomerCredential>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let mut request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::POST,
-            ::std::string::String::from("/credentials"),
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            Method::POST,
+            String::from("/credentials"),
             "PostCredential",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
         request.json_body("application/json", &self.body)?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for CreateCredential<'a> {
-    type Output = ::std::result::Result<
-        super::types::CustomerCredential,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::CustomerCredential, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `GetCredential` (`GET /credentials/{id}`), made by the resource's `get_credential` method.
@@ -1173,74 +1005,55 @@ impl<'a> ::std::future::IntoFuture for CreateCredential<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetCredential<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    id: ::std::string::String,
+    client: &'a Client,
+    options: RequestOptions,
+    id: String,
 }
 impl<'a> GetCredential<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::types::CustomerCredential,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::CustomerCredential, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::CustomerCredential>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::CustomerCredential>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::GET,
-            ::std::format!(
-                "/credentials/{}", ::rebilly_runtime::path_segment(& self.id)
-            ),
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            Method::GET,
+            ::std::format!("/credentials/{}", path_segment(& self.id)),
             "GetCredential",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetCredential<'a> {
-    type Output = ::std::result::Result<
-        super::types::CustomerCredential,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::CustomerCredential, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `PutCredential` (`PUT /credentials/{id}`), made by the resource's `update_credential` method.
@@ -1249,76 +1062,57 @@ impl<'a> ::std::future::IntoFuture for GetCredential<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct UpdateCredential<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    id: ::std::string::String,
-    body: super::types::CustomerCredential,
+    client: &'a Client,
+    options: RequestOptions,
+    id: String,
+    body: types::CustomerCredential,
 }
 impl<'a> UpdateCredential<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::types::CustomerCredential,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::CustomerCredential, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::CustomerCredential>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::CustomerCredential>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let mut request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::PUT,
-            ::std::format!(
-                "/credentials/{}", ::rebilly_runtime::path_segment(& self.id)
-            ),
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            Method::PUT,
+            ::std::format!("/credentials/{}", path_segment(& self.id)),
             "PutCredential",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
         request.json_body("application/json", &self.body)?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for UpdateCredential<'a> {
-    type Output = ::std::result::Result<
-        super::types::CustomerCredential,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::CustomerCredential, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `DeleteCredential` (`DELETE /credentials/{id}`), made by the resource's `delete_credential` method.
@@ -1327,66 +1121,53 @@ impl<'a> ::std::future::IntoFuture for UpdateCredential<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteCredential<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    id: ::std::string::String,
+    client: &'a Client,
+    options: RequestOptions,
+    id: String,
 }
 impl<'a> DeleteCredential<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> ::std::result::Result<(), ::rebilly_runtime::Error> {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<()>,
-        ::rebilly_runtime::Error,
-    > {
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.empty()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::DELETE,
-            ::std::format!(
-                "/credentials/{}", ::rebilly_runtime::path_segment(& self.id)
-            ),
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            Method::DELETE,
+            ::std::format!("/credentials/{}", path_segment(& self.id)),
             "DeleteCredential",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for DeleteCredential<'a> {
-    type Output = ::std::result::Result<(), ::rebilly_runtime::Error>;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `GetPasswordTokenCollection` (`GET /password-tokens`), made by the resource's `get_all_reset_password_tokens` method.
@@ -1395,81 +1176,65 @@ impl<'a> ::std::future::IntoFuture for DeleteCredential<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAllResetPasswordTokens<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    limit: ::std::option::Option<i64>,
-    offset: ::std::option::Option<i64>,
+    client: &'a Client,
+    options: RequestOptions,
+    limit: Option<i64>,
+    offset: Option<i64>,
 }
 impl<'a> GetAllResetPasswordTokens<'a> {
     /// Largest number of items to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+        self.limit = Some(value);
         self
     }
     /// How many items of the collection to skip before the first one returned.
     pub fn offset(mut self, value: i64) -> Self {
-        self.offset = ::std::option::Option::Some(value);
+        self.offset = Some(value);
         self
     }
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Page<super::types::ResetPasswordToken>,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<Page<types::ResetPasswordToken>, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<
-            ::rebilly_runtime::Page<super::types::ResetPasswordToken>,
-        >,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<Page<types::ResetPasswordToken>>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.page()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let mut request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::GET,
-            ::std::string::String::from("/password-tokens"),
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            Method::GET,
+            String::from("/password-tokens"),
             "GetPasswordTokenCollection",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
-        if let ::std::option::Option::Some(value) = &self.limit {
+        if let Some(value) = &self.limit {
             request.query("limit", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.offset {
+        if let Some(value) = &self.offset {
             request.query("offset", value)?;
         }
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
     /// Walks every item of the collection, fetching pages lazily as the stream is polled.
     ///
@@ -1479,33 +1244,27 @@ impl<'a> GetAllResetPasswordTokens<'a> {
     pub fn stream(
         self,
     ) -> impl ::rebilly_runtime::futures::Stream<
-        Item = ::std::result::Result<
-            super::types::ResetPasswordToken,
-            ::rebilly_runtime::Error,
-        >,
+        Item = Result<types::ResetPasswordToken, Error>,
     > + 'a {
         let limit = self.limit.unwrap_or_else(|| self.client.config().page_size());
         let offset = self.offset.unwrap_or(0);
-        ::rebilly_runtime::paginate(
+        paginate(
             offset,
             limit,
             move |offset, limit| {
                 let mut page = self.clone();
-                page.offset = ::std::option::Option::Some(offset);
-                page.limit = ::std::option::Option::Some(limit);
+                page.offset = Some(offset);
+                page.limit = Some(limit);
                 page.send()
             },
         )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetAllResetPasswordTokens<'a> {
-    type Output = ::std::result::Result<
-        ::rebilly_runtime::Page<super::types::ResetPasswordToken>,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<Page<types::ResetPasswordToken>, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `PostPasswordToken` (`POST /password-tokens`), made by the resource's `create_reset_password_token` method.
@@ -1514,73 +1273,56 @@ impl<'a> ::std::future::IntoFuture for GetAllResetPasswordTokens<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct CreateResetPasswordToken<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    body: super::types::ResetPasswordToken,
+    client: &'a Client,
+    options: RequestOptions,
+    body: types::ResetPasswordToken,
 }
 impl<'a> CreateResetPasswordToken<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::types::ResetPasswordToken,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::ResetPasswordToken, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::ResetPasswordToken>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::ResetPasswordToken>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let mut request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::POST,
-            ::std::string::String::from("/password-tokens"),
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+            Method::POST,
+            String::from("/password-tokens"),
             "PostPasswordToken",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
         request.json_body("application/json", &self.body)?;
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for CreateResetPasswordToken<'a> {
-    type Output = ::std::result::Result<
-        super::types::ResetPasswordToken,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::ResetPasswordToken, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `GetPasswordToken` (`GET /password-tokens/{id}`), made by the resource's `get_reset_password_token` method.
@@ -1589,74 +1331,55 @@ impl<'a> ::std::future::IntoFuture for CreateResetPasswordToken<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetResetPasswordToken<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    id: ::std::string::String,
+    client: &'a Client,
+    options: RequestOptions,
+    id: String,
 }
 impl<'a> GetResetPasswordToken<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::types::ResetPasswordToken,
-        ::rebilly_runtime::Error,
-    > {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<types::ResetPasswordToken, Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<super::types::ResetPasswordToken>,
-        ::rebilly_runtime::Error,
-    > {
+    ) -> Result<Response<types::ResetPasswordToken>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.json()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::GET,
-            ::std::format!(
-                "/password-tokens/{}", ::rebilly_runtime::path_segment(& self.id)
-            ),
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            Method::GET,
+            ::std::format!("/password-tokens/{}", path_segment(& self.id)),
             "GetPasswordToken",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for GetResetPasswordToken<'a> {
-    type Output = ::std::result::Result<
-        super::types::ResetPasswordToken,
-        ::rebilly_runtime::Error,
-    >;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<types::ResetPasswordToken, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }
 /// Request builder for `DeletePasswordToken` (`DELETE /password-tokens/{id}`), made by the resource's `delete_reset_password_token` method.
@@ -1665,65 +1388,52 @@ impl<'a> ::std::future::IntoFuture for GetResetPasswordToken<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteResetPasswordToken<'a> {
-    client: &'a ::rebilly_runtime::Client,
-    options: ::rebilly_runtime::RequestOptions,
-    id: ::std::string::String,
+    client: &'a Client,
+    options: RequestOptions,
+    id: String,
 }
 impl<'a> DeleteResetPasswordToken<'a> {
     /// Uses these credentials for this call instead of the client's.
-    pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-        self.options.credentials = ::std::option::Option::Some(credentials);
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(credentials);
         self
     }
     /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-    pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> ::std::result::Result<(), ::rebilly_runtime::Error> {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> ::std::result::Result<
-        ::rebilly_runtime::Response<()>,
-        ::rebilly_runtime::Error,
-    > {
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = self.request()?;
         self.client.execute(request, &self.options).await?.empty()
     }
-    fn request(
-        &self,
-    ) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-        let request = ::rebilly_runtime::Request::new(
-            ::rebilly_runtime::Method::DELETE,
-            ::std::format!(
-                "/password-tokens/{}", ::rebilly_runtime::path_segment(& self.id)
-            ),
+    fn request(&self) -> Result<Request, Error> {
+        let request = Request::new(
+            Method::DELETE,
+            ::std::format!("/password-tokens/{}", path_segment(& self.id)),
             "DeletePasswordToken",
             &[
                 &[
-                    ::rebilly_runtime::Scheme::ApiKey {
+                    Scheme::ApiKey {
                         scheme: "SecretApiKey",
                         header: "REB-APIKEY",
                     },
                 ],
-                &[
-                    ::rebilly_runtime::Scheme::Bearer {
-                        scheme: "JWT",
-                    },
-                ],
+                &[Scheme::Bearer { scheme: "JWT" }],
             ],
         );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
 }
 impl<'a> ::std::future::IntoFuture for DeleteResetPasswordToken<'a> {
-    type Output = ::std::result::Result<(), ::rebilly_runtime::Error>;
-    type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        Box::pin(self.send())
     }
 }

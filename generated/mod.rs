@@ -57,7 +57,7 @@ impl Client {
         CustomerAuthentication::new(&self.core)
     }
 }
-impl ::std::convert::From<::rebilly_runtime::Client> for Client {
+impl From<::rebilly_runtime::Client> for Client {
     fn from(core: ::rebilly_runtime::Client) -> Self {
         Self { core }
     }

@@ -3,16 +3,11 @@
 
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// Access control list granted to the JWT.
-pub type Acl = ::std::vec::Vec<AclItem>;
+pub type Acl = Vec<AclItem>;
 /// The `AclItem` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct AclItem {
@@ -30,68 +25,42 @@ impl AclItem {
     }
 }
 /// Operation IDs that are allowed; `*` allows every operation.
-pub type AclPermissions = ::std::vec::Vec<::std::string::String>;
+pub type AclPermissions = Vec<String>;
 /// Limits the resources that an ACL entry applies to.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct ApiKeyScope {
     /// Organizations the entry applies to.
-    #[serde(
-        rename = "organizationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub organization_id: ::std::option::Option<::std::vec::Vec<ResourceId>>,
+    #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<Vec<ResourceId>>,
     /// Products the entry applies to.
-    #[serde(
-        rename = "productId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub product_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(rename = "productId", default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<Vec<String>>,
     /// Plans the entry applies to.
-    #[serde(
-        rename = "planId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub plan_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(rename = "planId", default, skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<Vec<String>>,
     /// Custom fields the entry applies to.
     #[serde(
         rename = "customFieldName",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub custom_field_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub custom_field_name: Option<Vec<String>>,
 }
 impl ApiKeyScope {
     /// Creates `ApiKeyScope` with every field unset.
     pub fn new() -> Self {
         Self {
-            organization_id: ::std::option::Option::None,
-            product_id: ::std::option::Option::None,
-            plan_id: ::std::option::Option::None,
-            custom_field_name: ::std::option::Option::None,
+            organization_id: None,
+            product_id: None,
+            plan_id: None,
+            custom_field_name: None,
         }
     }
 }
 /// How customers of the organization authenticate.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct AuthenticationOptions {
@@ -101,65 +70,43 @@ pub struct AuthenticationOptions {
     #[serde(
         rename = "passwordPattern",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "::rebilly_runtime::double_option"
     )]
-    pub password_pattern: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub password_pattern: Option<Option<String>>,
     /// Lifetime of a new credential, in seconds.
-    #[serde(
-        rename = "credentialTtl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub credential_ttl: ::std::option::Option<i64>,
+    #[serde(rename = "credentialTtl", default, skip_serializing_if = "Option::is_none")]
+    pub credential_ttl: Option<i64>,
     /// Lifetime of a new authentication token, in seconds.
-    #[serde(
-        rename = "authTokenTtl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub auth_token_ttl: ::std::option::Option<i64>,
+    #[serde(rename = "authTokenTtl", default, skip_serializing_if = "Option::is_none")]
+    pub auth_token_ttl: Option<i64>,
     /// Lifetime of a new reset-password token, in seconds.
-    #[serde(
-        rename = "resetTokenTtl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub reset_token_ttl: ::std::option::Option<i64>,
+    #[serde(rename = "resetTokenTtl", default, skip_serializing_if = "Option::is_none")]
+    pub reset_token_ttl: Option<i64>,
     /// Whether exchanging an authentication token needs a one-time password.
-    #[serde(
-        rename = "otpRequired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub otp_required: ::std::option::Option<bool>,
+    #[serde(rename = "otpRequired", default, skip_serializing_if = "Option::is_none")]
+    pub otp_required: Option<bool>,
     /// Links to this resource.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub links: ::std::option::Option<SelfLink>,
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<SelfLink>,
 }
 impl AuthenticationOptions {
     /// Creates `AuthenticationOptions` with every field unset.
     pub fn new() -> Self {
         Self {
-            password_pattern: ::std::option::Option::None,
-            credential_ttl: ::std::option::Option::None,
-            auth_token_ttl: ::std::option::Option::None,
-            reset_token_ttl: ::std::option::Option::None,
-            otp_required: ::std::option::Option::None,
-            links: ::std::option::Option::None,
+            password_pattern: None,
+            credential_ttl: None,
+            auth_token_ttl: None,
+            reset_token_ttl: None,
+            otp_required: None,
+            links: None,
         }
     }
 }
 /// A login request, in one of the two login modes.
-#[derive(Debug, Clone, PartialEq, ::rebilly_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[serde(tag = "mode")]
 pub enum AuthenticationToken {
@@ -170,60 +117,52 @@ pub enum AuthenticationToken {
     #[serde(rename = "passwordless")]
     Passwordless(AuthenticationTokenPasswordlessMode),
 }
-impl ::std::convert::From<AuthenticationTokenPasswordMode> for AuthenticationToken {
+impl From<AuthenticationTokenPasswordMode> for AuthenticationToken {
     fn from(value: AuthenticationTokenPasswordMode) -> Self {
         Self::Password(value)
     }
 }
-impl ::std::convert::From<AuthenticationTokenPasswordlessMode> for AuthenticationToken {
+impl From<AuthenticationTokenPasswordlessMode> for AuthenticationToken {
     fn from(value: AuthenticationTokenPasswordlessMode) -> Self {
         Self::Passwordless(value)
     }
 }
 /// Log in with a username and password.
-#[derive(Debug, Clone, PartialEq, ::rebilly_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct AuthenticationTokenPasswordMode {
     /// The customer's username.
     #[serde(rename = "username")]
-    pub username: ::std::string::String,
+    pub username: String,
     /// The customer's password.
     ///
     /// Sent by the client; never returned.
     #[serde(rename = "password")]
     pub password: ::rebilly_runtime::Secret,
     /// Whether exchanging this token needs a one-time password.
-    #[serde(
-        rename = "otpRequired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub otp_required: ::std::option::Option<bool>,
+    #[serde(rename = "otpRequired", default, skip_serializing_if = "Option::is_none")]
+    pub otp_required: Option<bool>,
     /// When the token stops being valid.
-    #[serde(
-        rename = "expiredTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub expired_time: ::std::option::Option<::rebilly_runtime::DateTime>,
+    #[serde(rename = "expiredTime", default, skip_serializing_if = "Option::is_none")]
+    pub expired_time: Option<::rebilly_runtime::DateTime>,
 }
 impl AuthenticationTokenPasswordMode {
     /// Creates `AuthenticationTokenPasswordMode` from the fields the API requires (`username`, `password`); the others start unset.
     pub fn new(
-        username: impl ::std::convert::Into<::std::string::String>,
-        password: impl ::std::convert::Into<::rebilly_runtime::Secret>,
+        username: impl Into<String>,
+        password: impl Into<::rebilly_runtime::Secret>,
     ) -> Self {
         Self {
             username: username.into(),
             password: password.into(),
-            otp_required: ::std::option::Option::None,
-            expired_time: ::std::option::Option::None,
+            otp_required: None,
+            expired_time: None,
         }
     }
 }
 /// Log a customer in without a password; needs a secret API key.
-#[derive(Debug, Clone, PartialEq, ::rebilly_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct AuthenticationTokenPasswordlessMode {
@@ -231,142 +170,98 @@ pub struct AuthenticationTokenPasswordlessMode {
     #[serde(rename = "customerId")]
     pub customer_id: CustomerId,
     /// Whether exchanging this token needs a one-time password.
-    #[serde(
-        rename = "otpRequired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub otp_required: ::std::option::Option<bool>,
+    #[serde(rename = "otpRequired", default, skip_serializing_if = "Option::is_none")]
+    pub otp_required: Option<bool>,
     /// When the token stops being valid.
-    #[serde(
-        rename = "expiredTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub expired_time: ::std::option::Option<::rebilly_runtime::DateTime>,
+    #[serde(rename = "expiredTime", default, skip_serializing_if = "Option::is_none")]
+    pub expired_time: Option<::rebilly_runtime::DateTime>,
 }
 impl AuthenticationTokenPasswordlessMode {
     /// Creates `AuthenticationTokenPasswordlessMode` from the fields the API requires (`customer_id`); the others start unset.
     pub fn new(customer_id: CustomerId) -> Self {
         Self {
             customer_id,
-            otp_required: ::std::option::Option::None,
-            expired_time: ::std::option::Option::None,
+            otp_required: None,
+            expired_time: None,
         }
     }
 }
 /// An authentication token issued when a customer logged in.
-#[derive(Debug, Clone, PartialEq, ::rebilly_runtime::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct AuthenticationTokenResponse {
     /// Username of the customer the token was issued to.
     #[serde(rename = "username")]
-    pub username: ::std::string::String,
+    pub username: String,
     /// Identifier of a customer.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "customerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub customer_id: ::std::option::Option<CustomerId>,
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<CustomerId>,
     /// The authentication token.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub token: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     /// Whether exchanging this token needs a one-time password.
-    #[serde(
-        rename = "otpRequired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub otp_required: ::std::option::Option<bool>,
+    #[serde(rename = "otpRequired", default, skip_serializing_if = "Option::is_none")]
+    pub otp_required: Option<bool>,
     /// The credential that the customer logged in with.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "credentialId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub credential_id: ::std::option::Option<ResourceId>,
+    #[serde(rename = "credentialId", default, skip_serializing_if = "Option::is_none")]
+    pub credential_id: Option<ResourceId>,
     /// When the token stops being valid; `null` when it does not expire.
     ///
     /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
     #[serde(
         rename = "expiredTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "::rebilly_runtime::double_option"
     )]
-    pub expired_time: ::std::option::Option<
-        ::std::option::Option<::rebilly_runtime::DateTime>,
-    >,
+    pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to this resource.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub links: ::std::option::Option<SelfLink>,
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<SelfLink>,
 }
 impl AuthenticationTokenResponse {
     /// Creates `AuthenticationTokenResponse` from the fields the API requires (`username`); the others start unset.
-    pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(username: impl Into<String>) -> Self {
         Self {
             username: username.into(),
-            customer_id: ::std::option::Option::None,
-            token: ::std::option::Option::None,
-            otp_required: ::std::option::Option::None,
-            credential_id: ::std::option::Option::None,
-            expired_time: ::std::option::Option::None,
-            links: ::std::option::Option::None,
+            customer_id: None,
+            token: None,
+            otp_required: None,
+            credential_id: None,
+            expired_time: None,
+            links: None,
         }
     }
 }
 /// When the resource was created; set by Rebilly.
 pub type CreatedTime = ::rebilly_runtime::DateTime;
 /// A username and password that a customer logs in with.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct CustomerCredential {
     /// Identifier of the credential.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The username.
     #[serde(rename = "username")]
-    pub username: ::std::string::String,
+    pub username: String,
     /// The password; never returned.
     ///
     /// Sent by the client; never returned.
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub password: ::std::option::Option<::rebilly_runtime::Secret>,
+    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<::rebilly_runtime::Secret>,
     /// Identifier of a customer.
     #[serde(rename = "customerId")]
     pub customer_id: CustomerId,
@@ -376,85 +271,53 @@ pub struct CustomerCredential {
     #[serde(
         rename = "expiredTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "::rebilly_runtime::double_option"
     )]
-    pub expired_time: ::std::option::Option<
-        ::std::option::Option<::rebilly_runtime::DateTime>,
-    >,
+    pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub links: ::std::option::Option<::std::vec::Vec<CustomerCredentialLinksItem>>,
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<CustomerCredentialLinksItem>>,
 }
 impl CustomerCredential {
     /// Creates `CustomerCredential` from the fields the API requires (`username`, `password`, `customer_id`); the others start unset.
     pub fn new(
-        username: impl ::std::convert::Into<::std::string::String>,
-        password: impl ::std::convert::Into<::rebilly_runtime::Secret>,
+        username: impl Into<String>,
+        password: impl Into<::rebilly_runtime::Secret>,
         customer_id: CustomerId,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
+            id: None,
             username: username.into(),
-            password: ::std::option::Option::Some(password.into()),
+            password: Some(password.into()),
             customer_id,
-            expired_time: ::std::option::Option::None,
-            links: ::std::option::Option::None,
+            expired_time: None,
+            links: None,
         }
     }
 }
 /// The `CustomerCredentialLinksItem` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct CustomerCredentialLinksItem {
     /// The link's URL.
-    #[serde(
-        rename = "href",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub href: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "href", default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
     /// How the link relates to this resource.
-    #[serde(
-        rename = "rel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub rel: ::std::option::Option<CustomerCredentialLinksItemRel>,
+    #[serde(rename = "rel", default, skip_serializing_if = "Option::is_none")]
+    pub rel: Option<CustomerCredentialLinksItemRel>,
 }
 impl CustomerCredentialLinksItem {
     /// Creates `CustomerCredentialLinksItem` with every field unset.
     pub fn new() -> Self {
-        Self {
-            href: ::std::option::Option::None,
-            rel: ::std::option::Option::None,
-        }
+        Self { href: None, rel: None }
     }
 }
 /// How the link relates to this resource.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 pub enum CustomerCredentialLinksItemRel {
     /// `self`
@@ -465,7 +328,7 @@ pub enum CustomerCredentialLinksItemRel {
     Customer,
     /// A value this version of the SDK does not know (the API added it later).
     #[serde(untagged)]
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl CustomerCredentialLinksItemRel {
     /// The value as sent on the wire.
@@ -483,192 +346,112 @@ impl ::std::fmt::Display for CustomerCredentialLinksItemRel {
     }
 }
 /// Identifier of a customer.
-pub type CustomerId = ::std::string::String;
+pub type CustomerId = String;
 /// A customer JWT, obtained by exchanging an authentication token.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct CustomerJwt {
     /// Identifier of the session.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Kind of session.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub r#type: ::std::option::Option<CustomerJwtType>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CustomerJwtType>,
     /// The JWT, to send as `Authorization: Bearer <token>`.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub token: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     /// Whether the authentication token stops being valid after the exchange.
     ///
     /// Sent by the client; never returned.
-    #[serde(
-        rename = "invalidate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub invalidate: ::std::option::Option<bool>,
+    #[serde(rename = "invalidate", default, skip_serializing_if = "Option::is_none")]
+    pub invalidate: Option<bool>,
     /// Six-digit one-time password that the customer received by email.
     ///
     /// Sent by the client; never returned.
     #[serde(
         rename = "oneTimePassword",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub one_time_password: ::std::option::Option<::std::string::String>,
+    pub one_time_password: Option<String>,
     /// Identifier of a customer.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "customerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub customer_id: ::std::option::Option<CustomerId>,
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<CustomerId>,
     /// Access control list granted to the JWT.
-    #[serde(
-        rename = "acl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub acl: ::std::option::Option<Acl>,
+    #[serde(rename = "acl", default, skip_serializing_if = "Option::is_none")]
+    pub acl: Option<Acl>,
     /// Extra claims to put in the JWT.
-    #[serde(
-        rename = "customClaims",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub custom_claims: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::rebilly_runtime::serde_json::Value,
-        >,
+    #[serde(rename = "customClaims", default, skip_serializing_if = "Option::is_none")]
+    pub custom_claims: Option<
+        ::std::collections::BTreeMap<String, ::rebilly_runtime::serde_json::Value>,
     >,
     /// When the resource was created; set by Rebilly.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "createdTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub created_time: ::std::option::Option<CreatedTime>,
+    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<CreatedTime>,
     /// When the resource was last changed; set by Rebilly.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "updatedTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub updated_time: ::std::option::Option<UpdatedTime>,
+    #[serde(rename = "updatedTime", default, skip_serializing_if = "Option::is_none")]
+    pub updated_time: Option<UpdatedTime>,
     /// When the JWT expires; one hour after `createdTime` unless set.
-    #[serde(
-        rename = "expiredTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub expired_time: ::std::option::Option<::rebilly_runtime::DateTime>,
+    #[serde(rename = "expiredTime", default, skip_serializing_if = "Option::is_none")]
+    pub expired_time: Option<::rebilly_runtime::DateTime>,
     /// Links to related resources.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub links: ::std::option::Option<::std::vec::Vec<CustomerJwtLinksItem>>,
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<CustomerJwtLinksItem>>,
 }
 impl CustomerJwt {
     /// Creates `CustomerJwt` with every field unset.
     pub fn new() -> Self {
         Self {
-            id: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            token: ::std::option::Option::None,
-            invalidate: ::std::option::Option::None,
-            one_time_password: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            acl: ::std::option::Option::None,
-            custom_claims: ::std::option::Option::None,
-            created_time: ::std::option::Option::None,
-            updated_time: ::std::option::Option::None,
-            expired_time: ::std::option::Option::None,
-            links: ::std::option::Option::None,
+            id: None,
+            r#type: None,
+            token: None,
+            invalidate: None,
+            one_time_password: None,
+            customer_id: None,
+            acl: None,
+            custom_claims: None,
+            created_time: None,
+            updated_time: None,
+            expired_time: None,
+            links: None,
         }
     }
 }
 /// The `CustomerJwtLinksItem` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct CustomerJwtLinksItem {
     /// The link's URL.
-    #[serde(
-        rename = "href",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub href: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "href", default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
     /// How the link relates to this resource.
-    #[serde(
-        rename = "rel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub rel: ::std::option::Option<CustomerJwtLinksItemRel>,
+    #[serde(rename = "rel", default, skip_serializing_if = "Option::is_none")]
+    pub rel: Option<CustomerJwtLinksItemRel>,
 }
 impl CustomerJwtLinksItem {
     /// Creates `CustomerJwtLinksItem` with every field unset.
     pub fn new() -> Self {
-        Self {
-            href: ::std::option::Option::None,
-            rel: ::std::option::Option::None,
-        }
+        Self { href: None, rel: None }
     }
 }
 /// How the link relates to this resource.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 pub enum CustomerJwtLinksItemRel {
     /// `customer`
@@ -676,7 +459,7 @@ pub enum CustomerJwtLinksItemRel {
     Customer,
     /// A value this version of the SDK does not know (the API added it later).
     #[serde(untagged)]
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl CustomerJwtLinksItemRel {
     /// The value as sent on the wire.
@@ -693,15 +476,7 @@ impl ::std::fmt::Display for CustomerJwtLinksItemRel {
     }
 }
 /// Kind of session.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 pub enum CustomerJwtType {
     /// `customer`
@@ -709,7 +484,7 @@ pub enum CustomerJwtType {
     Customer,
     /// A value this version of the SDK does not know (the API added it later).
     #[serde(untagged)]
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl CustomerJwtType {
     /// The value as sent on the wire.
@@ -726,121 +501,75 @@ impl ::std::fmt::Display for CustomerJwtType {
     }
 }
 /// A token that lets a customer set a new password.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct ResetPasswordToken {
     /// The token.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub token: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     /// Username whose password may be reset.
     #[serde(rename = "username")]
-    pub username: ::std::string::String,
+    pub username: String,
     /// The credential whose password may be reset.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "credentialId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub credential_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "credentialId", default, skip_serializing_if = "Option::is_none")]
+    pub credential_id: Option<String>,
     /// When the token stops being valid; `null` when it does not expire.
     ///
     /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
     #[serde(
         rename = "expiredTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "::rebilly_runtime::double_option"
     )]
-    pub expired_time: ::std::option::Option<
-        ::std::option::Option<::rebilly_runtime::DateTime>,
-    >,
+    pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to this resource.
     ///
     /// Set by the server; ignored when sent.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub links: ::std::option::Option<SelfLink>,
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<SelfLink>,
 }
 impl ResetPasswordToken {
     /// Creates `ResetPasswordToken` from the fields the API requires (`username`); the others start unset.
-    pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(username: impl Into<String>) -> Self {
         Self {
-            token: ::std::option::Option::None,
+            token: None,
             username: username.into(),
-            credential_id: ::std::option::Option::None,
-            expired_time: ::std::option::Option::None,
-            links: ::std::option::Option::None,
+            credential_id: None,
+            expired_time: None,
+            links: None,
         }
     }
 }
 /// Identifier generated by Rebilly for a resource.
-pub type ResourceId = ::std::string::String;
+pub type ResourceId = String;
 /// Links to this resource.
-pub type SelfLink = ::std::vec::Vec<SelfLinkItem>;
+pub type SelfLink = Vec<SelfLinkItem>;
 /// The `SelfLinkItem` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 #[non_exhaustive]
 pub struct SelfLinkItem {
     /// The link's URL.
-    #[serde(
-        rename = "href",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub href: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "href", default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
     /// How the link relates to this resource.
-    #[serde(
-        rename = "rel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub rel: ::std::option::Option<SelfLinkItemRel>,
+    #[serde(rename = "rel", default, skip_serializing_if = "Option::is_none")]
+    pub rel: Option<SelfLinkItemRel>,
 }
 impl SelfLinkItem {
     /// Creates `SelfLinkItem` with every field unset.
     pub fn new() -> Self {
-        Self {
-            href: ::std::option::Option::None,
-            rel: ::std::option::Option::None,
-        }
+        Self { href: None, rel: None }
     }
 }
 /// How the link relates to this resource.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::rebilly_runtime::serde::Serialize,
-    ::rebilly_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(crate = "::rebilly_runtime::serde")]
 pub enum SelfLinkItemRel {
     /// `self`
@@ -848,7 +577,7 @@ pub enum SelfLinkItemRel {
     Self_,
     /// A value this version of the SDK does not know (the API added it later).
     #[serde(untagged)]
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl SelfLinkItemRel {
     /// The value as sent on the wire.

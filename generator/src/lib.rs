@@ -34,6 +34,8 @@ pub struct Generated {
     pub files_read: usize,
     /// Time taken.
     pub elapsed: Duration,
+    /// Time taken by each stage: load + analyze, emit (tokens, parse, print).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// The entry file of a spec: `spec` itself, or `openapi.yaml` / `.yml` / `.json` inside a directory.
@@ -56,8 +58,14 @@ pub fn generate(spec: &Path, filter: &Filter, source: &str) -> Result<Generated>
     let start = Instant::now();
     let loader = load::Loader::new();
     let analysis = analyze::analyze(&loader, &entry_file(spec), filter)?;
+    let analyzed = start.elapsed();
     let files = emit::emit(&analysis.api, source)?;
+    let stages = vec![
+        ("load+analyze", analyzed),
+        ("emit", start.elapsed() - analyzed),
+    ];
     Ok(Generated {
+        stages,
         api: analysis.api,
         files,
         warnings: analysis.warnings,

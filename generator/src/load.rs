@@ -83,7 +83,9 @@ impl SpecFile {
 #[derive(Default)]
 struct YamlBuilder {
     stack: Vec<Frame>,
-    path: Vec<String>,
+    /// JSON pointer of the current position, kept incrementally, and where each segment starts.
+    pointer: String,
+    path: Vec<usize>,
     anchors: HashMap<usize, Value>,
     lines: HashMap<String, usize>,
     result: Option<Value>,
@@ -98,26 +100,30 @@ enum Frame {
 
 impl YamlBuilder {
     fn current_pointer(&self) -> String {
-        self.path.iter().fold(String::new(), |mut acc, seg| {
-            acc.push('/');
-            acc.push_str(&escape_pointer(seg));
-            acc
-        })
+        self.pointer.clone()
+    }
+
+    fn push_segment(&mut self, segment: &str) {
+        self.path.push(self.pointer.len());
+        self.pointer.push('/');
+        push_escaped(&mut self.pointer, segment);
+    }
+
+    fn pop_segment(&mut self) {
+        if let Some(len) = self.path.pop() {
+            self.pointer.truncate(len);
+        }
     }
 
     /// Opens the position where the next value goes: the next key of a map, the next index of a list.
     fn enter(&mut self) -> bool {
-        match self.stack.last() {
-            Some(Frame::Seq(items, _)) => {
-                self.path.push(items.len().to_string());
-                true
-            }
-            Some(Frame::Map(_, Some(key), _)) => {
-                self.path.push(key.clone());
-                true
-            }
-            _ => false,
-        }
+        let segment = match self.stack.last() {
+            Some(Frame::Seq(items, _)) => items.len().to_string(),
+            Some(Frame::Map(_, Some(key), _)) => key.clone(),
+            _ => return false,
+        };
+        self.push_segment(&segment);
+        true
     }
 
     fn put(&mut self, value: Value, anchor: usize) {
@@ -128,12 +134,12 @@ impl YamlBuilder {
             None => self.result = Some(value),
             Some(Frame::Seq(items, _)) => {
                 items.push(value);
-                self.path.pop();
+                self.pop_segment();
             }
             Some(Frame::Map(map, key, _)) => {
                 if let Some(k) = key.take() {
                     map.insert(k, value);
-                    self.path.pop();
+                    self.pop_segment();
                 } else {
                     // The value is a key; the builder only lets scalars get here.
                     *key = Some(match value {
@@ -174,7 +180,7 @@ impl MarkedEventReceiver for YamlBuilder {
             )
         {
             self.enter();
-            self.lines.insert(self.current_pointer(), mark.line());
+            self.lines.insert(self.pointer.clone(), mark.line());
         }
         match ev {
             Event::Scalar(text, style, anchor, _tag) => {
@@ -239,7 +245,23 @@ fn plain_scalar(text: &str) -> Value {
 
 /// Escapes one JSON pointer segment (RFC 6901).
 pub fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(segment.len());
+    push_escaped(&mut out, segment);
+    out
+}
+
+fn push_escaped(out: &mut String, segment: &str) {
+    if !segment.contains(['~', '/']) {
+        out.push_str(segment);
+        return;
+    }
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Unescapes one JSON pointer segment, and percent-decodes it as `$ref` fragments are URIs.
@@ -396,6 +418,30 @@ impl Loader {
     }
 }
 
+/// Resolves a JSON pointer without allocating unless a segment is escaped
+/// (`serde_json::Value::pointer` allocates for every segment, and nodes are resolved often).
+fn walk_pointer<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let mut current = root;
+    for raw in pointer.strip_prefix('/')?.split('/') {
+        let unescaped;
+        let segment = if raw.contains('~') {
+            unescaped = raw.replace("~1", "/").replace("~0", "~");
+            unescaped.as_str()
+        } else {
+            raw
+        };
+        current = match current {
+            Value::Object(map) => map.get(segment)?,
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
 /// Lexically normalizes `a/b/../c` to `a/c` so one file is read once whatever the path to it.
 fn normalize_path(path: &Path) -> PathBuf {
     use std::path::Component;
@@ -428,7 +474,7 @@ impl Node {
     }
 
     fn value_opt(&self) -> Option<&Value> {
-        self.file.root.pointer(&self.pointer)
+        walk_pointer(&self.file.root, &self.pointer)
     }
 
     /// The child under `key` (object member or array index), if present.
@@ -438,9 +484,15 @@ impl Node {
             Value::Array(a) => key.parse::<usize>().is_ok_and(|i| i < a.len()),
             _ => false,
         };
-        present.then(|| Node {
-            file: self.file.clone(),
-            pointer: format!("{}/{}", self.pointer, escape_pointer(key)),
+        present.then(|| {
+            let mut pointer = String::with_capacity(self.pointer.len() + key.len() + 1);
+            pointer.push_str(&self.pointer);
+            pointer.push('/');
+            push_escaped(&mut pointer, key);
+            Node {
+                file: self.file.clone(),
+                pointer,
+            }
         })
     }
 

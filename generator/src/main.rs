@@ -4,6 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rebilly_sdk_gen::{generate, write, Filter};
 
 #[derive(Parser)]
@@ -50,6 +53,11 @@ fn main() -> ExitCode {
     let generated = generate(&spec, &Filter { tags }, &source).and_then(|g| {
         for w in &g.warnings {
             eprintln!("{w}");
+        }
+        if std::env::var_os("REBILLY_SDK_GEN_TIMINGS").is_some() {
+            for (stage, took) in &g.stages {
+                eprintln!("{stage}: {:.1} ms", took.as_secs_f64() * 1000.0);
+            }
         }
         if strict {
             g.strict()

@@ -12,6 +12,55 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsized", "virtual", "yield",
 ];
 
+/// Names the generated code uses unqualified (the std prelude, serde's derives): no
+/// generated type or builder may take them, or it would shadow them.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Into",
+    "From",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "Send",
+    "Sync",
+    "Sized",
+    "Iterator",
+    "IntoIterator",
+    "ToString",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Copy",
+];
+
+/// Names imported from the runtime into every resource module: no builder may take them.
+pub const RUNTIME_NAMES: &[&str] = &[
+    "BoxFuture",
+    "Client",
+    "Credentials",
+    "Error",
+    "Method",
+    "Page",
+    "Request",
+    "RequestOptions",
+    "Response",
+    "Scheme",
+];
+
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 

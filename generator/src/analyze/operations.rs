@@ -81,7 +81,14 @@ impl Operations<'_, '_> {
             value_name(op.str("x-sdk-operation-name").unwrap_or(&id)),
             taken,
         );
-        let builder_name = type_name(method_name.trim_start_matches("r#"));
+        let mut builder_name = type_name(method_name.trim_start_matches("r#"));
+        let taken_elsewhere = |n: &str| {
+            super::names::RESERVED_TYPE_NAMES.contains(&n)
+                || super::names::RUNTIME_NAMES.contains(&n)
+        };
+        if taken_elsewhere(&builder_name) {
+            builder_name.push_str("Request");
+        }
 
         let params = self.params(op, shared, &builder_name, path)?;
         let body = match op.get("requestBody") {

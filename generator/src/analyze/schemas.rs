@@ -29,7 +29,10 @@ impl<'a> Types<'a> {
         Types {
             loader,
             defs: BTreeMap::new(),
-            names: BTreeSet::new(),
+            names: super::names::RESERVED_TYPE_NAMES
+                .iter()
+                .map(|n| n.to_string())
+                .collect(),
             by_node: HashMap::new(),
             tag_fields: Vec::new(),
             warnings: Vec::new(),
@@ -269,7 +272,8 @@ impl<'a> Types<'a> {
                     ));
                 }
             }
-            let mut taken = BTreeSet::new();
+            // `Unknown` is the catch-all variant of unions that are received.
+            let mut taken = BTreeSet::from(["Unknown".to_string()]);
             let mut variants = Vec::new();
             for (tag_value, node) in mapping {
                 match self.named(&node)? {

@@ -75,7 +75,7 @@ pub fn module_root(api: &Api) -> TokenStream {
             #( #accessors )*
         }
 
-        impl ::std::convert::From<::rebilly_runtime::Client> for Client {
+        impl From<::rebilly_runtime::Client> for Client {
             fn from(core: ::rebilly_runtime::Client) -> Self {
                 Self { core }
             }

@@ -23,14 +23,19 @@ pub fn resource_file(resource: &Resource) -> TokenStream {
     quote! {
         #![doc = #module_doc]
         #![allow(clippy::too_many_arguments)]
+        use super::types;
+        use ::rebilly_runtime::{
+            path_segment, paginate, BoxFuture, Client, Credentials, Error, Method, Page, Request,
+            RequestOptions, Response, Scheme,
+        };
         #docs
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'a> {
-            client: &'a ::rebilly_runtime::Client,
+            client: &'a Client,
         }
         impl<'a> #name<'a> {
             /// A handle on the resource for `client`.
-            pub fn new(client: &'a ::rebilly_runtime::Client) -> Self {
+            pub fn new(client: &'a Client) -> Self {
                 Self { client }
             }
             #( #methods )*
@@ -40,14 +45,14 @@ pub fn resource_file(resource: &Resource) -> TokenStream {
 }
 
 fn types() -> TokenStream {
-    quote!(super::types::)
+    quote!(types::)
 }
 
 /// A value that callers pass in: `impl Into<String>` for strings.
 fn arg_type(ty: &TypeRef) -> (TokenStream, bool) {
     let t = rust_type(ty, &types());
     match ty {
-        TypeRef::String | TypeRef::Secret => (quote!(impl ::std::convert::Into<#t>), true),
+        TypeRef::String | TypeRef::Secret => (quote!(impl Into<#t>), true),
         _ => (t, false),
     }
 }
@@ -114,7 +119,7 @@ fn method(op: &Operation) -> TokenStream {
             ) {
                 (true, true) => quote!(#n: #n.into()),
                 (true, false) => quote!(#n),
-                (false, _) => quote!(#n: ::std::option::Option::None),
+                (false, _) => quote!(#n: None),
             },
         );
     }
@@ -123,7 +128,7 @@ fn method(op: &Operation) -> TokenStream {
         inits.push(match (b.required, into) {
             (true, true) => quote!(body: body.into()),
             (true, false) => quote!(body),
-            (false, _) => quote!(body: ::std::option::Option::None),
+            (false, _) => quote!(body: None),
         });
     }
     quote! {
@@ -132,7 +137,7 @@ fn method(op: &Operation) -> TokenStream {
         pub fn #name(&self, #( #params ),*) -> #builder<'a> {
             #builder {
                 client: self.client,
-                options: ::rebilly_runtime::RequestOptions::default(),
+                options: RequestOptions::default(),
                 #( #inits, )*
             }
         }
@@ -143,11 +148,11 @@ fn method(op: &Operation) -> TokenStream {
 fn output(op: &Operation) -> (TokenStream, TokenStream) {
     if let Some(p) = &op.pagination {
         let item = rust_type(&p.item, &types());
-        return (quote!(::rebilly_runtime::Page<#item>), quote!(page()));
+        return (quote!(Page<#item>), quote!(page()));
     }
     match op.responses.first().and_then(|r| r.body.as_ref()) {
         None => (quote!(()), quote!(empty())),
-        Some(TypeRef::Bytes) => (quote!(::std::vec::Vec<u8>), quote!(bytes())),
+        Some(TypeRef::Bytes) => (quote!(Vec<u8>), quote!(bytes())),
         Some(t) => (rust_type(t, &types()), quote!(json())),
     }
 }
@@ -155,20 +160,20 @@ fn output(op: &Operation) -> (TokenStream, TokenStream) {
 fn scheme(s: &SecurityScheme) -> TokenStream {
     match s {
         SecurityScheme::ApiKeyHeader { scheme, header } => {
-            quote!(::rebilly_runtime::Scheme::ApiKey { scheme: #scheme, header: #header })
+            quote!(Scheme::ApiKey { scheme: #scheme, header: #header })
         }
         SecurityScheme::Bearer { scheme } => {
-            quote!(::rebilly_runtime::Scheme::Bearer { scheme: #scheme })
+            quote!(Scheme::Bearer { scheme: #scheme })
         }
         SecurityScheme::Basic { scheme } => {
-            quote!(::rebilly_runtime::Scheme::Basic { scheme: #scheme })
+            quote!(Scheme::Basic { scheme: #scheme })
         }
     }
 }
 
 fn method_tokens(m: Method) -> TokenStream {
     let m = format_ident!("{}", m.as_str());
-    quote!(::rebilly_runtime::Method::#m)
+    quote!(Method::#m)
 }
 
 /// `format!("/credentials/{}", encode(&self.id))`-style path construction.
@@ -189,7 +194,7 @@ fn path_expr(op: &Operation) -> TokenStream {
         {
             let n = ident(&p.name);
             template.push_str("{}");
-            args.push(quote!(::rebilly_runtime::path_segment(&self.#n)));
+            args.push(quote!(path_segment(&self.#n)));
         } else {
             template.push_str(&format!("{{{{{wire}}}}}"));
         }
@@ -197,7 +202,7 @@ fn path_expr(op: &Operation) -> TokenStream {
     }
     template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     if args.is_empty() {
-        quote!(::std::string::String::from(#template))
+        quote!(String::from(#template))
     } else {
         quote!(::std::format!(#template, #( #args ),*))
     }
@@ -218,7 +223,7 @@ fn param_setter(p: &Param) -> TokenStream {
     quote! {
         #docs
         pub fn #n(mut self, value: #t) -> Self {
-            self.#n = ::std::option::Option::Some(#value);
+            self.#n = Some(#value);
             self
         }
     }
@@ -239,7 +244,7 @@ fn builder(op: &Operation) -> TokenStream {
         if p.required {
             quote!(#n: #t,)
         } else {
-            quote!(#n: ::std::option::Option<#t>,)
+            quote!(#n: Option<#t>,)
         }
     });
     let body_field = op.body.as_ref().map(|b| {
@@ -247,14 +252,14 @@ fn builder(op: &Operation) -> TokenStream {
         if b.required {
             quote!(body: #t,)
         } else {
-            quote!(body: ::std::option::Option<#t>,)
+            quote!(body: Option<#t>,)
         }
     });
     let setters = op.params.iter().filter(|p| !p.required).map(param_setter);
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let t = rust_type(&b.ty, &types());
         let d = doc(b.doc.as_deref().unwrap_or("Sets the request body."));
-        quote! { #d pub fn body(mut self, value: #t) -> Self { self.body = ::std::option::Option::Some(value); self } }
+        quote! { #d pub fn body(mut self, value: #t) -> Self { self.body = Some(value); self } }
     });
     let (out, decode) = output(op);
     let http = method_tokens(op.method);
@@ -267,26 +272,34 @@ fn builder(op: &Operation) -> TokenStream {
     let mutable = (op.body.is_some()
         || op.params.iter().any(|p| p.location != ParamLocation::Path))
     .then(|| quote!(mut));
-    let query_and_headers = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
-        let n = ident(&p.name);
-        let wire = &p.wire;
-        let call = match p.location {
-            ParamLocation::Header => quote!(header),
-            _ => quote!(query),
-        };
-        if p.required {
-            quote!(request.#call(#wire, &self.#n)?;)
-        } else {
-            quote!(if let ::std::option::Option::Some(value) = &self.#n { request.#call(#wire, value)?; })
-        }
-    });
+    let query_and_headers = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(|p| {
+            let n = ident(&p.name);
+            let wire = &p.wire;
+            let call = match p.location {
+                ParamLocation::Header => quote!(header),
+                _ => quote!(query),
+            };
+            if p.required {
+                quote!(request.#call(#wire, &self.#n)?;)
+            } else {
+                quote!(if let Some(value) = &self.#n { request.#call(#wire, value)?; })
+            }
+        });
     let body = op.body.as_ref().map(|b| {
-        let call = if matches!(b.ty, TypeRef::Bytes) { quote!(bytes_body) } else { quote!(json_body) };
+        let call = if matches!(b.ty, TypeRef::Bytes) {
+            quote!(bytes_body)
+        } else {
+            quote!(json_body)
+        };
         let media = &b.media_type;
         if b.required {
             quote!(request.#call(#media, &self.body)?;)
         } else {
-            quote!(if let ::std::option::Option::Some(body) = &self.body { request.#call(#media, body)?; })
+            quote!(if let Some(body) = &self.body { request.#call(#media, body)?; })
         }
     });
     let stream = op.pagination.as_ref().and_then(|p| {
@@ -299,13 +312,13 @@ fn builder(op: &Operation) -> TokenStream {
             /// Starts at the `offset` set on this builder (default 0) and asks for pages of
             /// `limit` items (default: the client's page size); stops after the last item
             /// that `Pagination-Total` announces, or at the first short page.
-            pub fn stream(self) -> impl ::rebilly_runtime::futures::Stream<Item = ::std::result::Result<#item, ::rebilly_runtime::Error>> + 'a {
+            pub fn stream(self) -> impl ::rebilly_runtime::futures::Stream<Item = Result<#item, Error>> + 'a {
                 let limit = self.#limit.unwrap_or_else(|| self.client.config().page_size());
                 let offset = self.#offset.unwrap_or(0);
-                ::rebilly_runtime::paginate(offset, limit, move |offset, limit| {
+                paginate(offset, limit, move |offset, limit| {
                     let mut page = self.clone();
-                    page.#offset = ::std::option::Option::Some(offset);
-                    page.#limit = ::std::option::Option::Some(limit);
+                    page.#offset = Some(offset);
+                    page.#limit = Some(limit);
                     page.send()
                 })
             }
@@ -316,8 +329,8 @@ fn builder(op: &Operation) -> TokenStream {
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent or awaited"]
         pub struct #name<'a> {
-            client: &'a ::rebilly_runtime::Client,
-            options: ::rebilly_runtime::RequestOptions,
+            client: &'a Client,
+            options: RequestOptions,
             #( #fields )*
             #body_field
         }
@@ -325,37 +338,37 @@ fn builder(op: &Operation) -> TokenStream {
             #( #setters )*
             #body_setter
             /// Uses these credentials for this call instead of the client's.
-            pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
-                self.options.credentials = ::std::option::Option::Some(credentials);
+            pub fn credentials(mut self, credentials: Credentials) -> Self {
+                self.options.credentials = Some(credentials);
                 self
             }
             /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-            pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+            pub fn options(mut self, options: RequestOptions) -> Self {
                 self.options = options;
                 self
             }
             /// Sends the request and returns the decoded body.
-            pub async fn send(self) -> ::std::result::Result<#out, ::rebilly_runtime::Error> {
-                self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+            pub async fn send(self) -> Result<#out, Error> {
+                self.send_with_response().await.map(Response::into_body)
             }
             /// Sends the request and returns the body with the status and headers.
-            pub async fn send_with_response(self) -> ::std::result::Result<::rebilly_runtime::Response<#out>, ::rebilly_runtime::Error> {
+            pub async fn send_with_response(self) -> Result<Response<#out>, Error> {
                 let request = self.request()?;
                 self.client.execute(request, &self.options).await?.#decode
             }
-            fn request(&self) -> ::std::result::Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
-                let #mutable request = ::rebilly_runtime::Request::new(#http, #path, #id, &[ #( #alternatives ),* ]);
+            fn request(&self) -> Result<Request, Error> {
+                let #mutable request = Request::new(#http, #path, #id, &[ #( #alternatives ),* ]);
                 #( #query_and_headers )*
                 #body
-                ::std::result::Result::Ok(request)
+                Ok(request)
             }
             #stream
         }
         impl<'a> ::std::future::IntoFuture for #name<'a> {
-            type Output = ::std::result::Result<#out, ::rebilly_runtime::Error>;
-            type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+            type Output = Result<#out, Error>;
+            type IntoFuture = BoxFuture<'a, Self::Output>;
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                Box::pin(self.send())
             }
         }
     }

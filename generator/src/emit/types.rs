@@ -12,6 +12,7 @@ pub fn types_file(api: &Api) -> TokenStream {
     quote! {
         //! Data types of the API: request bodies, responses and the types they contain.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+        use ::rebilly_runtime::serde::{Deserialize, Serialize};
         #( #items )*
     }
 }
@@ -26,8 +27,8 @@ fn derives(def: &TypeDef, mut extra: TokenStream) -> TokenStream {
         (false, false) => (true, true),
         (s, d) => (s, d),
     };
-    let ser = ser.then(|| quote!(::rebilly_runtime::serde::Serialize,));
-    let de = de.then(|| quote!(::rebilly_runtime::serde::Deserialize,));
+    let ser = ser.then(|| quote!(Serialize,));
+    let de = de.then(|| quote!(Deserialize,));
     quote! {
         #[derive(Debug, Clone, PartialEq, #extra #ser #de)]
         #[serde(crate = "::rebilly_runtime::serde")]
@@ -54,7 +55,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 quote! {
                     /// Members not described by the schema.
                     #[serde(flatten)]
-                    pub extra: ::std::collections::BTreeMap<::std::string::String, #t>,
+                    pub extra: ::std::collections::BTreeMap<String, #t>,
                 }
             });
             let constructor = constructor(def, fields, additional.is_some());
@@ -108,20 +109,17 @@ fn field(f: &Field) -> TokenStream {
     let docs = doc(&text);
     let (ty, attrs) = match f.presence {
         Presence::Required => (base, quote!(#[serde(rename = #wire)])),
-        Presence::RequiredNullable => (
-            quote!(::std::option::Option<#base>),
-            quote!(#[serde(rename = #wire)]),
-        ),
+        Presence::RequiredNullable => (quote!(Option<#base>), quote!(#[serde(rename = #wire)])),
         Presence::Optional => (
-            quote!(::std::option::Option<#base>),
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]),
+            quote!(Option<#base>),
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]),
         ),
         Presence::OptionalNullable => (
-            quote!(::std::option::Option<::std::option::Option<#base>>),
+            quote!(Option<Option<#base>>),
             quote!(#[serde(
                 rename = #wire,
                 default,
-                skip_serializing_if = "::std::option::Option::is_none",
+                skip_serializing_if = "Option::is_none",
                 with = "::rebilly_runtime::double_option"
             )]),
         ),
@@ -133,20 +131,23 @@ fn field(f: &Field) -> TokenStream {
 /// included): the one way to build a `#[non_exhaustive]` struct outside the crate.
 fn constructor(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream {
     let name = ident(&def.name);
-    let takes = |f: &Field| f.required && !f.read_only;
+    let takes = |f: &Field| {
+        matches!(f.presence, Presence::Required | Presence::RequiredNullable)
+            || (f.required && !f.read_only)
+    };
     let args = fields.iter().filter(|f| takes(f)).map(|f| {
         let n = ident(&f.name);
         let t = rust_type(&f.ty, &quote!());
         match (&f.ty, f.nullable) {
-            (_, true) => quote!(#n: ::std::option::Option<#t>),
-            (TypeRef::String | TypeRef::Secret, false) => quote!(#n: impl ::std::convert::Into<#t>),
+            (_, true) => quote!(#n: Option<#t>),
+            (TypeRef::String | TypeRef::Secret, false) => quote!(#n: impl Into<#t>),
             _ => quote!(#n: #t),
         }
     });
     let inits = fields.iter().map(|f| {
         let n = ident(&f.name);
         if !takes(f) {
-            return quote!(#n: ::std::option::Option::None);
+            return quote!(#n: None);
         }
         let converted = matches!(
             (&f.ty, f.nullable),
@@ -161,7 +162,7 @@ fn constructor(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream 
             Presence::Required | Presence::RequiredNullable if !converted => quote!(#n),
             Presence::Required | Presence::RequiredNullable => quote!(#n: #value),
             Presence::Optional | Presence::OptionalNullable => {
-                quote!(#n: ::std::option::Option::Some(#value))
+                quote!(#n: Some(#value))
             }
         }
     });
@@ -218,7 +219,7 @@ fn string_enum(
             #( #vs )*
             /// A value this version of the SDK does not know (the API added it later).
             #[serde(untagged)]
-            Unknown(::std::string::String),
+            Unknown(String),
         }
         impl #name {
             /// The value as sent on the wire.
@@ -267,7 +268,7 @@ fn tagged(
             let n = ident(&v.name);
             let p = ident(&v.payload);
             quote! {
-                impl ::std::convert::From<#p> for #name {
+                impl From<#p> for #name {
                     fn from(value: #p) -> Self { Self::#n(value) }
                 }
             }
