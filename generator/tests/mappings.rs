@@ -105,7 +105,7 @@ fn nullable_required_readonly_writeonly_and_formats() {
     );
     assert!(
         code.contains(
-            "pub note: ::std::option::Option<::std::option::Option<::std::string::String>>"
+            "pub note: Option<Option<String>>"
         ),
         "{code}"
     );
@@ -164,7 +164,7 @@ fn direction_decides_which_fields_exist() {
     assert!(
         types.contains("pub struct In")
             && types
-                .contains("derive(Debug, Clone, PartialEq, ::rebilly_runtime::serde::Serialize)")
+                .contains("derive(Debug, Clone, PartialEq, Serialize)]\n#[serde(crate = \"::rebilly_runtime::serde\")]\n#[non_exhaustive]\npub struct In ")
     );
 }
 
