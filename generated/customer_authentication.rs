@@ -3,7 +3,9 @@
 
 //! The `CustomerAuthentication` resource: its handle and one request builder per operation.
 #![allow(clippy::too_many_arguments)]
+#[allow(unused_imports)]
 use super::types;
+#[allow(unused_imports)]
 use ::rebilly_runtime::{
     path_segment, paginate, BoxFuture, Client, Credentials, Error, Method, Page, Request,
     RequestOptions, Response, Scheme,

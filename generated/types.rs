@@ -3,6 +3,7 @@
 
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// Access control list granted to the JWT.
 pub type Acl = Vec<AclItem>;

@@ -8,6 +8,7 @@
 pub mod analyze;
 pub mod diag;
 pub mod emit;
+pub mod krate;
 pub mod load;
 pub mod model;
 pub mod normalize;
@@ -52,14 +53,38 @@ pub fn entry_file(spec: &Path) -> PathBuf {
     spec.to_path_buf()
 }
 
+/// How to generate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Which operations.
+    pub filter: Filter,
+    /// Names the spec in the header of every file (keep it free of machine-specific paths).
+    pub source: String,
+    /// Put each resource, and the types only it uses, behind a cargo feature of the same name.
+    pub features: bool,
+}
+
 /// Generates the SDK module for the spec at `spec` in memory.
 /// `source` names the spec in the header of every file (keep it free of machine-specific paths).
 pub fn generate(spec: &Path, filter: &Filter, source: &str) -> Result<Generated> {
+    generate_with(
+        spec,
+        &Options {
+            filter: filter.clone(),
+            source: source.to_string(),
+            features: false,
+        },
+    )
+}
+
+/// Generates the SDK module for the spec at `spec` in memory, with all options.
+pub fn generate_with(spec: &Path, options: &Options) -> Result<Generated> {
     let start = Instant::now();
     let loader = load::Loader::new();
-    let analysis = analyze::analyze(&loader, &entry_file(spec), filter)?;
+    let analysis = analyze::analyze(&loader, &entry_file(spec), &options.filter)?;
     let analyzed = start.elapsed();
-    let files = emit::emit(&analysis.api, source)?;
+    let features = options.features && analysis.api.resources.len() > 1;
+    let files = emit::emit(&analysis.api, &options.source, features)?;
     let stages = vec![
         ("load+analyze", analyzed),
         ("emit", start.elapsed() - analyzed),

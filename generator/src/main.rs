@@ -7,7 +7,8 @@ use clap::{Parser, Subcommand};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use rebilly_sdk_gen::{generate, write, Filter};
+use rebilly_sdk_gen::krate::{crate_files, RuntimeDependency};
+use rebilly_sdk_gen::{generate_with, write, Filter, Options};
 
 #[derive(Parser)]
 #[command(
@@ -30,8 +31,18 @@ enum Command {
         #[arg(long, default_value = "generated")]
         out: PathBuf,
         /// Only operations with this tag (repeatable).
-        #[arg(long = "tag", value_name = "NAME")]
+        #[arg(long = "tag", value_name = "NAME", conflicts_with = "all")]
         tags: Vec<String>,
+        /// Every operation of the spec (the default when no --tag is given).
+        #[arg(long)]
+        all: bool,
+        /// Write a standalone crate with this package name (Cargo.toml, src/), with a cargo
+        /// feature per API group when there are several.
+        #[arg(long = "crate", value_name = "NAME")]
+        crate_name: Option<String>,
+        /// With --crate: depend on the runtime crate at this path instead of its registry version.
+        #[arg(long, value_name = "PATH", requires = "crate_name")]
+        runtime_path: Option<PathBuf>,
         /// Write nothing; exit 1 and list the files that differ from what the spec produces.
         #[arg(long)]
         check: bool,
@@ -46,11 +57,19 @@ fn main() -> ExitCode {
         spec,
         out,
         tags,
+        all: _,
+        crate_name,
+        runtime_path,
         check,
         strict,
     } = Cli::parse().command;
     let source = spec.to_string_lossy().replace('\\', "/");
-    let generated = generate(&spec, &Filter { tags }, &source).and_then(|g| {
+    let options = Options {
+        filter: Filter { tags },
+        source: source.clone(),
+        features: crate_name.is_some(),
+    };
+    let generated = generate_with(&spec, &options).and_then(|g| {
         for w in &g.warnings {
             eprintln!("{w}");
         }
@@ -72,8 +91,18 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let files = match &crate_name {
+        Some(name) => {
+            let runtime = match runtime_path {
+                Some(path) => RuntimeDependency::Path(path),
+                None => RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_string()),
+            };
+            crate_files(&generated, name, &runtime, &source)
+        }
+        None => generated.files.clone(),
+    };
     if check {
-        let drift = write::check_files(&out, &generated.files);
+        let drift = write::check_files(&out, &files);
         if drift.is_empty() {
             println!("{} is up to date: {}", out.display(), generated.summary());
             return ExitCode::SUCCESS;
@@ -89,7 +118,7 @@ fn main() -> ExitCode {
         eprintln!("run `cargo run -p rebilly-sdk-gen -- generate` to update it");
         return ExitCode::from(1);
     }
-    match write::write_files(&out, &generated.files) {
+    match write::write_files(&out, &files) {
         Ok(report) => {
             println!(
                 "{}; {} written, {} unchanged, {} removed",

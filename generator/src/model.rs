@@ -57,6 +57,8 @@ pub struct TypeDef {
     pub in_request: bool,
     /// Received in responses (needs `Deserialize`).
     pub in_response: bool,
+    /// Accessor names of the resources whose operations use the type (directly or not).
+    pub used_by: std::collections::BTreeSet<String>,
 }
 
 /// The shape of a named type.
@@ -131,6 +133,8 @@ pub struct Field {
     pub read_only: bool,
     /// Sent by the client only.
     pub write_only: bool,
+    /// Held in a `Box`: the field's type contains the struct itself (a recursive schema).
+    pub boxed: bool,
 }
 
 /// How a field may be present, which decides its Rust type.

@@ -53,6 +53,12 @@ pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<WriteReport> {
     let mut report = WriteReport::default();
     for file in files {
         let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|source| Error::Write {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
         if fs::read(&path).ok().as_deref() == Some(file.content.as_bytes()) {
             report.unchanged.push(file.path.clone());
             continue;
@@ -82,17 +88,37 @@ pub fn check_files(dir: &Path, files: &[OutputFile]) -> Vec<Drift> {
     drift
 }
 
-/// Files in `dir` that carry the generated-file marker but are not in `files`.
+/// Files that carry the generated-file marker but are not in `files`, in the directories
+/// that `files` are written to.
 fn stale_files(dir: &Path, files: &[OutputFile]) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut stale: Vec<String> = entries
-        .flatten()
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".rs") && !files.iter().any(|f| &f.path == name))
-        .filter(|name| fs::read_to_string(dir.join(name)).is_ok_and(|c| c.starts_with(MARKER)))
+    let mut folders: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d))
         .collect();
+    folders.sort();
+    folders.dedup();
+    let mut stale = Vec::new();
+    for folder in folders {
+        let Ok(entries) = fs::read_dir(dir.join(folder)) else {
+            continue;
+        };
+        for name in entries
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+        {
+            let rel = if folder.is_empty() {
+                name.clone()
+            } else {
+                format!("{folder}/{name}")
+            };
+            if name.ends_with(".rs")
+                && !files.iter().any(|f| f.path == rel)
+                && fs::read_to_string(dir.join(&rel)).is_ok_and(|c| c.starts_with(MARKER))
+            {
+                stale.push(rel);
+            }
+        }
+    }
     stale.sort();
     stale
 }

@@ -103,12 +103,7 @@ fn nullable_required_readonly_writeonly_and_formats() {
         code.contains("with = \"::rebilly_runtime::double_option\""),
         "nullable optional fields keep null apart from absent"
     );
-    assert!(
-        code.contains(
-            "pub note: Option<Option<String>>"
-        ),
-        "{code}"
-    );
+    assert!(code.contains("pub note: Option<Option<String>>"), "{code}");
 }
 
 #[test]
@@ -393,4 +388,55 @@ fn output_is_deterministic_and_parses() {
             f.path
         );
     }
+}
+
+#[test]
+fn recursive_schemas_are_boxed_and_multi_type_schemas_are_unions() {
+    let schemas = "    Thing:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        parent: {$ref: '#/components/schemas/Thing'}
+        children: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+        value: {type: [string, integer, number, boolean]}
+        choice:
+          oneOf:
+            - $ref: '#/components/schemas/Thing'
+            - {type: string}
+";
+    let g = gen(&[("openapi.yaml", &spec("3.1.0", THING_PATH, schemas))]);
+    assert!(
+        field(&g, "Thing", "parent").boxed,
+        "direct recursion is boxed"
+    );
+    assert!(
+        !field(&g, "Thing", "children").boxed,
+        "a Vec already allocates"
+    );
+    assert!(
+        field(&g, "Thing", "choice").boxed,
+        "recursion through a union is boxed"
+    );
+    let value = &field(&g, "Thing", "value").ty;
+    let TypeRef::Named(name) = value else {
+        panic!("{value:?}")
+    };
+    let TypeKind::Untagged { variants } = &g.api.types[name].kind else {
+        panic!()
+    };
+    let order: Vec<_> = variants.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        order,
+        ["Boolean", "Integer", "Number", "String"],
+        "integers are tried before floats"
+    );
+    assert!(g.warnings.is_empty(), "{:?}", g.warnings);
+    let code = &g
+        .files
+        .iter()
+        .find(|f| f.path == "types.rs")
+        .unwrap()
+        .content;
+    assert!(code.contains("pub parent: Option<Box<Thing>>"), "{code}");
 }

@@ -108,6 +108,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     };
     mark_usage(&mut api);
     settle_fields(&mut api);
+    box_recursive_fields(&mut api);
     Ok(Analysis { api, warnings })
 }
 
@@ -148,41 +149,54 @@ fn servers(root: &Node) -> Vec<Server> {
         .collect()
 }
 
-/// Marks which types are sent (need `Serialize`) and which are received (need `Deserialize`).
+/// Marks which types are sent (need `Serialize`), which are received (need `Deserialize`),
+/// and which resources use each of them.
 fn mark_usage(api: &mut Api) {
-    let mut sent = Vec::new();
-    let mut received = Vec::new();
-    for op in api.resources.values().flat_map(|r| r.operations.iter()) {
-        sent.extend(op.body.iter().map(|b| b.ty.clone()));
-        sent.extend(op.params.iter().map(|p| p.ty.clone()));
-        received.extend(op.responses.iter().filter_map(|r| r.body.clone()));
-    }
-    let mut mark = |roots: Vec<TypeRef>, request: bool| {
-        let mut stack = roots;
-        let mut seen = BTreeSet::new();
-        while let Some(ty) = stack.pop() {
-            match ty {
-                TypeRef::Array(t) | TypeRef::Map(t) => stack.push(*t),
-                TypeRef::Named(name) => {
-                    if !seen.insert(name.clone()) {
-                        continue;
-                    }
-                    let Some(def) = api.types.get_mut(&name) else {
-                        continue;
-                    };
-                    if request {
-                        def.in_request = true
-                    } else {
-                        def.in_response = true
-                    }
-                    stack.extend(referenced(def));
-                }
-                _ => {}
-            }
+    let mut roots: Vec<(String, TypeRef, bool)> = Vec::new();
+    for resource in api.resources.values() {
+        let group = &resource.accessor;
+        for op in &resource.operations {
+            roots.extend(op.body.iter().map(|b| (group.clone(), b.ty.clone(), true)));
+            roots.extend(
+                op.params
+                    .iter()
+                    .map(|p| (group.clone(), p.ty.clone(), true)),
+            );
+            roots.extend(
+                op.responses
+                    .iter()
+                    .filter_map(|r| r.body.clone())
+                    .map(|t| (group.clone(), t, false)),
+            );
         }
-    };
-    mark(sent, true);
-    mark(received, false);
+    }
+    let mut seen = BTreeSet::new();
+    let mut stack = roots;
+    while let Some((group, ty, request)) = stack.pop() {
+        match ty {
+            TypeRef::Array(t) | TypeRef::Map(t) => stack.push((group, *t, request)),
+            TypeRef::Named(name) => {
+                if !seen.insert((group.clone(), name.clone(), request)) {
+                    continue;
+                }
+                let Some(def) = api.types.get_mut(&name) else {
+                    continue;
+                };
+                if request {
+                    def.in_request = true;
+                } else {
+                    def.in_response = true;
+                }
+                def.used_by.insert(group.clone());
+                stack.extend(
+                    referenced(def)
+                        .into_iter()
+                        .map(|t| (group.clone(), t, request)),
+                );
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Fits struct fields to how their type is used: a request-only type has no read-only
@@ -206,9 +220,82 @@ fn settle_fields(api: &mut Api) {
     for def in api.types.values_mut() {
         def.in_request = false;
         def.in_response = false;
+        def.used_by.clear();
     }
     mark_usage(api);
     api.types.retain(|_, def| def.in_request || def.in_response);
+}
+
+/// Boxes struct fields whose type leads back to the struct without passing through a `Vec`
+/// or a map (which already allocate): a recursive schema would otherwise have infinite size.
+/// Cycles through unions are broken at the struct field that enters them.
+fn box_recursive_fields(api: &mut Api) {
+    /// Types reached from `ty` through fields, variants and aliases held inline.
+    fn inline_named(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(n) => Some(n),
+            _ => None,
+        }
+    }
+    let edges = |def: &TypeDef| -> Vec<String> {
+        match &def.kind {
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .filter(|f| !f.boxed)
+                .filter_map(|f| inline_named(&f.ty))
+                .map(str::to_string)
+                .collect(),
+            TypeKind::Tagged { variants, .. } => {
+                variants.iter().map(|v| v.payload.clone()).collect()
+            }
+            TypeKind::Untagged { variants } => variants
+                .iter()
+                .filter_map(|(_, t)| inline_named(t))
+                .map(str::to_string)
+                .collect(),
+            TypeKind::Alias(t) => inline_named(t).map(str::to_string).into_iter().collect(),
+            TypeKind::StringEnum { .. } => Vec::new(),
+        }
+    };
+    let reaches = |types: &BTreeMap<String, TypeDef>, from: &str, target: &str| -> bool {
+        let mut stack = vec![from.to_string()];
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if name == target {
+                return true;
+            }
+            if seen.insert(name.clone()) {
+                if let Some(def) = types.get(&name) {
+                    stack.extend(edges(def));
+                }
+            }
+        }
+        false
+    };
+    let names: Vec<String> = api.types.keys().cloned().collect();
+    for name in names {
+        let Some(TypeKind::Struct { fields, .. }) = api.types.get(&name).map(|d| &d.kind) else {
+            continue;
+        };
+        let recursive: Vec<usize> = fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                inline_named(&f.ty)
+                    .filter(|n| reaches(&api.types, n, &name))
+                    .map(|_| i)
+            })
+            .collect();
+        if let Some(TypeDef {
+            kind: TypeKind::Struct { fields, .. },
+            ..
+        }) = api.types.get_mut(&name)
+        {
+            for i in recursive {
+                fields[i].boxed = true;
+            }
+        }
+    }
 }
 
 /// The types a definition refers to directly.

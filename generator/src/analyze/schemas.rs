@@ -86,6 +86,7 @@ impl<'a> Types<'a> {
             kind: TypeKind::Alias(TypeRef::Json),
             in_request: false,
             in_response: false,
+            used_by: Default::default(),
         };
         self.defs.insert(name.clone(), placeholder);
         let kind = if !schema.one_of.is_empty() || !schema.any_of.is_empty() {
@@ -132,15 +133,53 @@ impl<'a> Types<'a> {
                 self.map(schema, hint)?
             }
             [] => TypeRef::Json,
-            _ => {
-                self.warn(
-                    &schema.node,
-                    "a schema with several types cannot be typed precisely; using serde_json::Value",
-                );
-                TypeRef::Json
-            }
+            several => return self.multi_type(schema, several, hint),
         };
         Ok(ty)
+    }
+
+    /// `type: [string, integer, ...]`: an untagged enum with a variant per type, tried in an
+    /// order that keeps integers from being read as floats.
+    fn multi_type(&mut self, schema: &Schema, types: &[JsonType], hint: &str) -> Result<TypeRef> {
+        let mut ordered = types.to_vec();
+        ordered.sort_by_key(|t| match t {
+            JsonType::Boolean => 0,
+            JsonType::Integer => 1,
+            JsonType::Number => 2,
+            JsonType::String => 3,
+            JsonType::Array => 4,
+            JsonType::Object => 5,
+        });
+        let mut variants = Vec::new();
+        for t in ordered {
+            let single = Schema {
+                types: vec![t],
+                ..schema.clone()
+            };
+            let (name, ty) = match t {
+                JsonType::Boolean => ("Boolean", TypeRef::Bool),
+                JsonType::Integer => ("Integer", TypeRef::I64),
+                JsonType::Number => ("Number", TypeRef::F64),
+                JsonType::String => ("String", self.plain(&single, hint)?),
+                JsonType::Array => ("Array", self.array(&single, hint)?),
+                JsonType::Object => ("Object", self.map(&single, hint)?),
+            };
+            variants.push((name.to_string(), ty));
+        }
+        let name = unique(type_name(hint), &mut self.names);
+        self.defs.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                doc: schema.description.clone().or_else(|| schema.title.clone()),
+                origin: schema.node.location(),
+                kind: TypeKind::Untagged { variants },
+                in_request: false,
+                in_response: false,
+                used_by: Default::default(),
+            },
+        );
+        Ok(TypeRef::Named(name))
     }
 
     fn array(&mut self, schema: &Schema, hint: &str) -> Result<TypeRef> {
@@ -193,6 +232,7 @@ impl<'a> Types<'a> {
                 doc,
                 read_only,
                 write_only,
+                boxed: false,
             });
         }
         let additional = match additional {

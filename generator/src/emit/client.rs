@@ -7,7 +7,14 @@ use super::{doc, ident, paragraphs};
 use crate::model::Api;
 
 /// The module root file.
-pub fn module_root(api: &Api) -> TokenStream {
+pub fn module_root(api: &Api, features: bool) -> TokenStream {
+    let gate = |accessor: &String| {
+        if features {
+            super::cfg_for(std::iter::once(accessor), api.resources.len())
+        } else {
+            quote!()
+        }
+    };
     let title = if api.title.is_empty() {
         "API".to_string()
     } else {
@@ -21,7 +28,8 @@ pub fn module_root(api: &Api) -> TokenStream {
         let m = ident(&r.accessor);
         let n = ident(&r.name);
         let d = doc(&format!("The `{}` resource.", r.name));
-        quote! { #d pub mod #m; pub use #m::#n; }
+        let cfg = gate(&r.accessor);
+        quote! { #d #cfg pub mod #m; #cfg pub use #m::#n; }
     });
     let accessors = api.resources.values().map(|r| {
         let m = ident(&r.accessor);
@@ -30,7 +38,8 @@ pub fn module_root(api: &Api) -> TokenStream {
             Some(&format!("Operations of the `{}` resource.", r.name)),
             r.doc.as_deref(),
         ]));
-        quote! { #d pub fn #m(&self) -> #n<'_> { #n::new(&self.core) } }
+        let cfg = gate(&r.accessor);
+        quote! { #d #cfg pub fn #m(&self) -> #n<'_> { #n::new(&self.core) } }
     });
     let servers = api.servers.iter().map(|s| {
         let url = &s.url;

@@ -26,7 +26,7 @@ pub struct OutputFile {
 /// Files are independent, so they are emitted on all available cores (token streams are
 /// built, parsed and printed on the thread that owns them); the result is sorted by path,
 /// so it does not depend on scheduling.
-pub fn emit(api: &Api, source: &str) -> Result<Vec<OutputFile>> {
+pub fn emit(api: &Api, source: &str, features: bool) -> Result<Vec<OutputFile>> {
     let mut jobs: Vec<Job> = vec![Job::Types, Job::Root];
     jobs.extend(api.resources.values().map(Job::Resource));
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -43,7 +43,7 @@ pub fn emit(api: &Api, source: &str) -> Result<Vec<OutputFile>> {
                         let Some(job) = jobs.get(i) else {
                             return Ok(done);
                         };
-                        done.push(job.run(api, source)?);
+                        done.push(job.run(api, source, features)?);
                     }
                 })
             })
@@ -69,10 +69,10 @@ enum Job<'a> {
 }
 
 impl Job<'_> {
-    fn run(&self, api: &Api, source: &str) -> Result<OutputFile> {
+    fn run(&self, api: &Api, source: &str, features: bool) -> Result<OutputFile> {
         match self {
-            Job::Root => file("mod.rs", source, client::module_root(api)),
-            Job::Types => file("types.rs", source, types::types_file(api)),
+            Job::Root => file("mod.rs", source, client::module_root(api, features)),
+            Job::Types => file("types.rs", source, types::types_file(api, features)),
             Job::Resource(resource) => {
                 let name = format!("{}.rs", resource.accessor.trim_start_matches("r#"));
                 file(&name, source, operations::resource_file(resource))
@@ -94,6 +94,24 @@ fn file(path: &str, source: &str, tokens: TokenStream) -> Result<OutputFile> {
         path: path.to_string(),
         content: header + &printed,
     })
+}
+
+/// `#[cfg(any(feature = "a", ...))]` for an item used by `groups`, or nothing when every one of
+/// the `all` groups uses it.
+pub(crate) fn cfg_for<'a>(
+    groups: impl ExactSizeIterator<Item = &'a String>,
+    all: usize,
+) -> TokenStream {
+    if groups.len() >= all {
+        return quote!();
+    }
+    let names: Vec<String> = groups.map(|g| feature_name(g)).collect();
+    quote!(#[cfg(any( #( feature = #names ),* ))])
+}
+
+/// The cargo feature of a resource: its accessor name with dashes (`customer-authentication`).
+pub fn feature_name(accessor: &str) -> String {
+    accessor.trim_start_matches("r#").replace('_', "-")
 }
 
 /// An identifier; `r#name` becomes a raw identifier.

@@ -23,7 +23,9 @@ pub fn resource_file(resource: &Resource) -> TokenStream {
     quote! {
         #![doc = #module_doc]
         #![allow(clippy::too_many_arguments)]
+        #[allow(unused_imports)]
         use super::types;
+        #[allow(unused_imports)]
         use ::rebilly_runtime::{
             path_segment, paginate, BoxFuture, Client, Credentials, Error, Method, Page, Request,
             RequestOptions, Response, Scheme,

@@ -6,12 +6,23 @@ use quote::quote;
 use super::{doc, ident, rust_type};
 use crate::model::{Api, EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind, TypeRef};
 
-/// The whole `types.rs` file.
-pub fn types_file(api: &Api) -> TokenStream {
-    let items = api.types.values().map(type_def);
+/// The whole `types.rs` file. With `features`, each type is compiled only when a resource
+/// that uses it is enabled.
+pub fn types_file(api: &Api, features: bool) -> TokenStream {
+    let items = api.types.values().flat_map(|def| {
+        let cfg = if features {
+            super::cfg_for(def.used_by.iter(), api.resources.len())
+        } else {
+            quote!()
+        };
+        type_def(def)
+            .into_iter()
+            .map(move |item| quote! { #cfg #item })
+    });
     quote! {
         //! Data types of the API: request bodies, responses and the types they contain.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+        #[allow(unused_imports)]
         use ::rebilly_runtime::serde::{Deserialize, Serialize};
         #( #items )*
     }
@@ -35,7 +46,7 @@ fn derives(def: &TypeDef, mut extra: TokenStream) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let docs = doc(def
         .doc
@@ -45,7 +56,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Alias(t) => {
             let t = rust_type(t, &here);
-            quote! { #docs pub type #name = #t; }
+            vec![quote! { #docs pub type #name = #t; }]
         }
         TypeKind::Struct { fields, additional } => {
             let derive = derives(def, quote!());
@@ -59,13 +70,15 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 }
             });
             let constructor = constructor(def, fields, additional.is_some());
-            quote! {
-                #docs
-                #derive
-                #[non_exhaustive]
-                pub struct #name { #( #members )* #extra }
-                #constructor
-            }
+            vec![
+                quote! {
+                    #docs
+                    #derive
+                    #[non_exhaustive]
+                    pub struct #name { #( #members )* #extra }
+                },
+                constructor,
+            ]
         }
         TypeKind::StringEnum { variants } => string_enum(def, &name, &docs, variants),
         TypeKind::Tagged { tag, variants } => tagged(def, &name, &docs, tag, variants),
@@ -77,12 +90,12 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 let d = doc(&format!("A value of the `{v}` shape."));
                 quote! { #d #v(#t), }
             });
-            quote! {
+            vec![quote! {
                 #docs
                 #derive
                 #[serde(untagged)]
                 pub enum #name { #( #vs )* }
-            }
+            }]
         }
     }
 }
@@ -90,7 +103,10 @@ fn type_def(def: &TypeDef) -> TokenStream {
 fn field(f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let wire = &f.wire;
-    let base = rust_type(&f.ty, &quote!());
+    let mut base = rust_type(&f.ty, &quote!());
+    if f.boxed {
+        base = quote!(Box<#base>);
+    }
     let mut text = f
         .doc
         .clone()
@@ -149,14 +165,16 @@ fn constructor(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream 
         if !takes(f) {
             return quote!(#n: None);
         }
-        let converted = matches!(
-            (&f.ty, f.nullable),
-            (TypeRef::String | TypeRef::Secret, false)
-        );
-        let value = if converted {
-            quote!(#n.into())
-        } else {
-            quote!(#n)
+        let converted = f.boxed
+            || matches!(
+                (&f.ty, f.nullable),
+                (TypeRef::String | TypeRef::Secret, false)
+            );
+        let value = match (f.boxed, f.nullable) {
+            (true, false) => quote!(Box::new(#n)),
+            (true, true) => quote!(#n.map(Box::new)),
+            (false, _) if converted => quote!(#n.into()),
+            (false, _) => quote!(#n),
         };
         match f.presence {
             Presence::Required | Presence::RequiredNullable if !converted => quote!(#n),
@@ -199,7 +217,7 @@ fn string_enum(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     variants: &[EnumVariant],
-) -> TokenStream {
+) -> Vec<TokenStream> {
     let derive = derives(def, quote!(Eq, Hash,));
     let vs = variants.iter().map(|v| {
         let n = ident(&v.name);
@@ -212,30 +230,36 @@ fn string_enum(
         let w = &v.wire;
         quote! { Self::#n => #w, }
     });
-    quote! {
-        #docs
-        #derive
-        pub enum #name {
-            #( #vs )*
-            /// A value this version of the SDK does not know (the API added it later).
-            #[serde(untagged)]
-            Unknown(String),
-        }
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( #arms )*
-                    Self::Unknown(other) => other,
+    vec![
+        quote! {
+            #docs
+            #derive
+            pub enum #name {
+                #( #vs )*
+                /// A value this version of the SDK does not know (the API added it later).
+                #[serde(untagged)]
+                Unknown(String),
+            }
+        },
+        quote! {
+            impl #name {
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( #arms )*
+                        Self::Unknown(other) => other,
+                    }
                 }
             }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+        },
+        quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
             }
-        }
-    }
+        },
+    ]
 }
 
 fn tagged(
@@ -244,7 +268,7 @@ fn tagged(
     docs: &TokenStream,
     tag: &str,
     variants: &[TaggedVariant],
-) -> TokenStream {
+) -> Vec<TokenStream> {
     let derive = derives(def, quote!());
     let vs = variants.iter().map(|v| {
         let n = ident(&v.name);
@@ -273,7 +297,7 @@ fn tagged(
                 }
             }
         });
-    quote! {
+    let mut items = vec![quote! {
         #docs
         #derive
         #[serde(tag = #tag)]
@@ -281,6 +305,7 @@ fn tagged(
             #( #vs )*
             #unknown
         }
-        #( #froms )*
-    }
+    }];
+    items.extend(froms);
+    items
 }
