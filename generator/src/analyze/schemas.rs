@@ -21,6 +21,7 @@ pub struct Types<'a> {
     tag_fields: Vec<(String, String)>,
     /// Loose mappings that were made.
     pub warnings: Vec<Warning>,
+    depth: usize,
 }
 
 impl<'a> Types<'a> {
@@ -36,6 +37,7 @@ impl<'a> Types<'a> {
             by_node: HashMap::new(),
             tag_fields: Vec::new(),
             warnings: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -47,11 +49,33 @@ impl<'a> Types<'a> {
             return self.named(&target);
         }
         if needs_definition(&schema) {
+            // One schema location is one type, however it is reached; this also ends
+            // recursion through inline schemas (an `allOf` that refers back to its parent).
+            if let Some(name) = self.by_node.get(&node.key()) {
+                return Ok(TypeRef::Named(name.clone()));
+            }
             let name = unique(type_name(hint), &mut self.names);
-            self.define(name.clone(), &schema)?;
+            self.by_node.insert(node.key(), name.clone());
+            self.nested(node, |types| types.define(name.clone(), &schema))?;
             return Ok(TypeRef::Named(name));
         }
-        self.plain(&schema, hint)
+        self.nested(node, |types| types.plain(&schema, hint))
+    }
+
+    /// Runs `f` one nesting level deeper; a spec nested deeper than any real one is an error,
+    /// not a stack overflow.
+    fn nested<T>(&mut self, node: &Node, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        const MAX_DEPTH: usize = 64;
+        if self.depth >= MAX_DEPTH {
+            return Err(crate::diag::Error::spec(
+                node.location(),
+                format!("schemas nested more than {MAX_DEPTH} deep"),
+            ));
+        }
+        self.depth += 1;
+        let result = f(self);
+        self.depth -= 1;
+        result
     }
 
     /// The named type for a `$ref` target, defined on first use.
