@@ -318,17 +318,13 @@ impl CustomerCredentialLinksItem {
     }
 }
 /// How the link relates to this resource.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerCredentialLinksItemRel {
     /// `self`
-    #[serde(rename = "self")]
     Self_,
     /// `customer`
-    #[serde(rename = "customer")]
     Customer,
     /// A value this version of the SDK does not know (the API added it later).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl CustomerCredentialLinksItemRel {
@@ -341,9 +337,34 @@ impl CustomerCredentialLinksItemRel {
         }
     }
 }
+impl ::std::convert::From<&str> for CustomerCredentialLinksItemRel {
+    fn from(value: &str) -> Self {
+        match value {
+            "self" => Self::Self_,
+            "customer" => Self::Customer,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
 impl ::std::fmt::Display for CustomerCredentialLinksItemRel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl Serialize for CustomerCredentialLinksItemRel {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for CustomerCredentialLinksItemRel {
+    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 /// Identifier of a customer.
@@ -452,14 +473,11 @@ impl CustomerJwtLinksItem {
     }
 }
 /// How the link relates to this resource.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerJwtLinksItemRel {
     /// `customer`
-    #[serde(rename = "customer")]
     Customer,
     /// A value this version of the SDK does not know (the API added it later).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl CustomerJwtLinksItemRel {
@@ -471,20 +489,41 @@ impl CustomerJwtLinksItemRel {
         }
     }
 }
+impl ::std::convert::From<&str> for CustomerJwtLinksItemRel {
+    fn from(value: &str) -> Self {
+        match value {
+            "customer" => Self::Customer,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
 impl ::std::fmt::Display for CustomerJwtLinksItemRel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl Serialize for CustomerJwtLinksItemRel {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for CustomerJwtLinksItemRel {
+    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
 /// Kind of session.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerJwtType {
     /// `customer`
-    #[serde(rename = "customer")]
     Customer,
     /// A value this version of the SDK does not know (the API added it later).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl CustomerJwtType {
@@ -496,9 +535,33 @@ impl CustomerJwtType {
         }
     }
 }
+impl ::std::convert::From<&str> for CustomerJwtType {
+    fn from(value: &str) -> Self {
+        match value {
+            "customer" => Self::Customer,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
 impl ::std::fmt::Display for CustomerJwtType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl Serialize for CustomerJwtType {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for CustomerJwtType {
+    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 /// A token that lets a customer set a new password.
@@ -570,14 +633,11 @@ impl SelfLinkItem {
     }
 }
 /// How the link relates to this resource.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SelfLinkItemRel {
     /// `self`
-    #[serde(rename = "self")]
     Self_,
     /// A value this version of the SDK does not know (the API added it later).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl SelfLinkItemRel {
@@ -589,9 +649,33 @@ impl SelfLinkItemRel {
         }
     }
 }
+impl ::std::convert::From<&str> for SelfLinkItemRel {
+    fn from(value: &str) -> Self {
+        match value {
+            "self" => Self::Self_,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
 impl ::std::fmt::Display for SelfLinkItemRel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl Serialize for SelfLinkItemRel {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SelfLinkItemRel {
+    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 /// When the resource was last changed; set by Rebilly.

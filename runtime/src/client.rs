@@ -389,11 +389,11 @@ impl Client {
                 builder = builder.timeout(t);
             }
             let outcome = match builder.send().await {
-                Ok(response) => {
+                Ok(mut response) => {
                     let status = response.status();
-                    let headers = response.headers().clone();
+                    let headers = std::mem::take(response.headers_mut());
                     match response.bytes().await {
-                        Ok(body) => Ok((status, headers, body.to_vec())),
+                        Ok(body) => Ok((status, headers, body)),
                         Err(e) => Err(e),
                     }
                 }

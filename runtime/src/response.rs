@@ -134,7 +134,7 @@ impl<T> IntoIterator for Page<T> {
 pub struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: bytes::Bytes,
 }
 
 impl RawResponse {
@@ -186,7 +186,7 @@ impl RawResponse {
 
     /// The raw body (PDF, CSV, images…).
     pub fn bytes(mut self) -> Result<Response<Vec<u8>>, Error> {
-        let body = std::mem::take(&mut self.body);
+        let body = std::mem::take(&mut self.body).to_vec();
         Ok(self.wrap(body))
     }
 }

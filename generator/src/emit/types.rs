@@ -218,26 +218,28 @@ fn string_enum(
     docs: &TokenStream,
     variants: &[EnumVariant],
 ) -> Vec<TokenStream> {
-    let derive = derives(def, quote!(Eq, Hash,));
     let vs = variants.iter().map(|v| {
         let n = ident(&v.name);
-        let w = &v.wire;
-        let d = doc(&format!("`{w}`"));
-        quote! { #d #[serde(rename = #w)] #n, }
+        let d = doc(&format!("`{}`", v.wire));
+        quote! { #d #n, }
     });
-    let arms = variants.iter().map(|v| {
+    let to_wire = variants.iter().map(|v| {
         let n = ident(&v.name);
         let w = &v.wire;
         quote! { Self::#n => #w, }
     });
-    vec![
+    let from_wire = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let w = &v.wire;
+        quote! { #w => Self::#n, }
+    });
+    let mut items = vec![
         quote! {
             #docs
-            #derive
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
             pub enum #name {
                 #( #vs )*
                 /// A value this version of the SDK does not know (the API added it later).
-                #[serde(untagged)]
                 Unknown(String),
             }
         },
@@ -246,8 +248,18 @@ fn string_enum(
                 /// The value as sent on the wire.
                 pub fn as_str(&self) -> &str {
                     match self {
-                        #( #arms )*
+                        #( #to_wire )*
                         Self::Unknown(other) => other,
+                    }
+                }
+            }
+        },
+        quote! {
+            impl ::std::convert::From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #from_wire )*
+                        other => Self::Unknown(other.to_string()),
                     }
                 }
             }
@@ -259,7 +271,33 @@ fn string_enum(
                 }
             }
         },
-    ]
+    ];
+    // Written by hand rather than derived: a string in, a match, no buffering of the value
+    // (which serde's derive needs for the catch-all variant).
+    let (ser, de) = match (def.in_request, def.in_response) {
+        (false, false) => (true, true),
+        both => both,
+    };
+    if ser {
+        items.push(quote! {
+            impl Serialize for #name {
+                fn serialize<S: ::rebilly_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        });
+    }
+    if de {
+        items.push(quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_ref()))
+                }
+            }
+        });
+    }
+    items
 }
 
 fn tagged(
