@@ -5,7 +5,10 @@ File references to schemas become #/components/schemas/<file stem>; other refere
 inlined. 3.1 idioms are mapped to 3.0: `type: [X, 'null']` -> `type: X, nullable: true`,
 `const` -> one-value `enum`, `examples` dropped, `$ref` siblings wrapped in `allOf`.
 
-usage: to_openapi30.py ENTRY.yaml OUT.json
+With --bundle-only, the 3.1 document is only bundled into one file (for tools that cannot
+follow file references whose names contain `{}`, such as openapi-generator).
+
+usage: to_openapi30.py ENTRY.yaml OUT.json [--bundle-only]
 """
 import json
 import os
@@ -17,9 +20,10 @@ SKIP = {"x-codeSamples", "examples"}
 
 
 class Bundler:
-    def __init__(self):
+    def __init__(self, to_30=True):
         self.files = {}
         self.schemas = {}
+        self.to_30 = to_30
 
     def load(self, path):
         path = os.path.normpath(path)
@@ -71,7 +75,7 @@ class Bundler:
                     out[key] = {k: self.convert(v, base, True) for k, v in value.items()}
                 continue
             out[key] = self.convert(value, base, schema_child)
-        if in_schema:
+        if in_schema and self.to_30:
             out = self.schema_30(out)
         return out
 
@@ -96,9 +100,11 @@ class Bundler:
 
 def main():
     entry, out = sys.argv[1], sys.argv[2]
-    b = Bundler()
+    to_30 = "--bundle-only" not in sys.argv[3:]
+    b = Bundler(to_30)
     doc = b.convert(b.load(entry), os.path.normpath(entry))
-    doc["openapi"] = "3.0.3"
+    if to_30:
+        doc["openapi"] = "3.0.3"
     doc.setdefault("components", {}).setdefault("schemas", {}).update(b.schemas)
     with open(out, "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1)
