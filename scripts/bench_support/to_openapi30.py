@@ -107,7 +107,7 @@ def main():
         doc["openapi"] = "3.0.3"
     doc.setdefault("components", {}).setdefault("schemas", {}).update(b.schemas)
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(doc, f, indent=1)
+        json.dump(doc, f, indent=1, default=str)
 
 
 if __name__ == "__main__":
