@@ -122,7 +122,7 @@ pub struct ClientBuilder<C = Client> {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     page_size: i64,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
     user_agent: String,
     produces: PhantomData<fn() -> C>,
 }
@@ -236,10 +236,16 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Your own `reqwest::Client` (proxy, TLS and pool settings). Its default headers are
-    /// kept; the `User-Agent` it sets wins over the SDK's.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Your own HTTP settings (proxy, TLS, pool, default headers), as a `reqwest::ClientBuilder`.
+    ///
+    /// The SDK sets two things on it before building: its `User-Agent` (extend it with
+    /// [`user_agent_product`](Self::user_agent_product)) and its redirect policy, which
+    /// replaces any you set. It takes a builder rather than a built `reqwest::Client` because
+    /// a built client's redirect policy cannot be changed, and a client that follows a
+    /// redirect to another origin would send the `REB-APIKEY` header there (reqwest strips
+    /// only `Authorization` and cookies on such redirects).
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
         self
     }
 
@@ -283,13 +289,13 @@ impl<C> ClientBuilder<C> {
         if self.retry.max_attempts == 0 {
             return Err(Error::Config("max_attempts must be at least 1".into()));
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(self.user_agent.clone())
-                .build()
-                .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
-        };
+        let http = self
+            .http
+            .unwrap_or_default()
+            .user_agent(self.user_agent.clone())
+            .redirect(same_origin_redirects())
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         let config = Config {
             base_url,
             timeout: self.timeout,
@@ -302,6 +308,27 @@ impl<C> ClientBuilder<C> {
             credentials: self.credentials,
         }))
     }
+}
+
+/// Most redirects followed in one chain.
+const MAX_REDIRECTS: usize = 10;
+
+/// Follows a redirect only within the origin (scheme, host and port) of the first request of
+/// the chain, at most [`MAX_REDIRECTS`] times. A redirect anywhere else is not followed: the
+/// credential headers must never reach another origin, and an https → http downgrade is
+/// another origin too. The unfollowed response becomes [`Error::Redirect`].
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if same_origin && attempt.previous().len() <= MAX_REDIRECTS {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 struct Inner {
@@ -405,6 +432,16 @@ impl Client {
                         status,
                         headers,
                         body,
+                    })
+                }
+                Ok((status, headers, _)) if status.is_redirection() => {
+                    return Err(Error::Redirect {
+                        status,
+                        location: headers
+                            .get(http::header::LOCATION)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned),
+                        headers: Box::new(headers),
                     })
                 }
                 Ok((status, headers, body)) => {

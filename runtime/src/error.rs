@@ -29,6 +29,17 @@ pub enum Error {
         /// The body, trimmed (whitespace, and to at most 8 KiB).
         body: String,
     },
+    /// The API redirected elsewhere than its own origin (or too many times); the redirect was
+    /// not followed, so no credential reached the other origin.
+    #[error("HTTP {status}: redirect to {} not followed (another origin, or too many redirects)", location.as_deref().unwrap_or("(no Location)"))]
+    Redirect {
+        /// The redirect status.
+        status: StatusCode,
+        /// Where the API redirected to.
+        location: Option<String>,
+        /// The response headers.
+        headers: Box<HeaderMap>,
+    },
     /// A success response whose body could not be decoded as the spec says.
     #[error("HTTP {status}: the body is not a valid {expected}: {source}; body: {body}")]
     Decode {
@@ -176,9 +187,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::UnexpectedResponse { status, .. } | Error::Decode { status, .. } => {
-                Some(*status)
-            }
+            Error::UnexpectedResponse { status, .. }
+            | Error::Decode { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => e.status(),
             _ => None,
         }
@@ -196,7 +207,9 @@ impl Error {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Error::Api(e) => Some(&e.headers),
-            Error::UnexpectedResponse { headers, .. } => Some(headers),
+            Error::UnexpectedResponse { headers, .. } | Error::Redirect { headers, .. } => {
+                Some(headers)
+            }
             _ => None,
         }
     }
