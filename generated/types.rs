@@ -89,8 +89,8 @@ pub struct AuthenticationOptions {
     pub otp_required: Option<bool>,
     /// Links to this resource.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<SelfLink>,
 }
 impl AuthenticationOptions {
@@ -107,15 +107,11 @@ impl AuthenticationOptions {
     }
 }
 /// A login request, in one of the two login modes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
-#[serde(tag = "mode")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AuthenticationToken {
     /// `mode: password`
-    #[serde(rename = "password")]
     Password(AuthenticationTokenPasswordMode),
     /// `mode: passwordless`
-    #[serde(rename = "passwordless")]
     Passwordless(AuthenticationTokenPasswordlessMode),
 }
 impl From<AuthenticationTokenPasswordMode> for AuthenticationToken {
@@ -126,6 +122,26 @@ impl From<AuthenticationTokenPasswordMode> for AuthenticationToken {
 impl From<AuthenticationTokenPasswordlessMode> for AuthenticationToken {
     fn from(value: AuthenticationTokenPasswordlessMode) -> Self {
         Self::Passwordless(value)
+    }
+}
+impl Serialize for AuthenticationToken {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Password(payload) => {
+                ::rebilly_runtime::tagged::write(serializer, "mode", "password", payload)
+            }
+            Self::Passwordless(payload) => {
+                ::rebilly_runtime::tagged::write(
+                    serializer,
+                    "mode",
+                    "passwordless",
+                    payload,
+                )
+            }
+        }
     }
 }
 /// Log in with a username and password.
@@ -197,21 +213,21 @@ pub struct AuthenticationTokenResponse {
     pub username: String,
     /// Identifier of a customer.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "customerId", default, skip_serializing)]
     pub customer_id: Option<CustomerId>,
     /// The authentication token.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "token", default, skip_serializing)]
     pub token: Option<String>,
     /// Whether exchanging this token needs a one-time password.
     #[serde(rename = "otpRequired", default, skip_serializing_if = "Option::is_none")]
     pub otp_required: Option<bool>,
     /// The credential that the customer logged in with.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "credentialId", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "credentialId", default, skip_serializing)]
     pub credential_id: Option<ResourceId>,
     /// When the token stops being valid; `null` when it does not expire.
     ///
@@ -225,8 +241,8 @@ pub struct AuthenticationTokenResponse {
     pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to this resource.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<SelfLink>,
 }
 impl AuthenticationTokenResponse {
@@ -252,8 +268,8 @@ pub type CreatedTime = ::rebilly_runtime::DateTime;
 pub struct CustomerCredential {
     /// Identifier of the credential.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "id", default, skip_serializing)]
     pub id: Option<String>,
     /// The username.
     #[serde(rename = "username")]
@@ -278,8 +294,8 @@ pub struct CustomerCredential {
     pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to related resources.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<Vec<CustomerCredentialLinksItem>>,
 }
 impl CustomerCredential {
@@ -376,18 +392,18 @@ pub type CustomerId = String;
 pub struct CustomerJwt {
     /// Identifier of the session.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "id", default, skip_serializing)]
     pub id: Option<String>,
     /// Kind of session.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "type", default, skip_serializing)]
     pub r#type: Option<CustomerJwtType>,
     /// The JWT, to send as `Authorization: Bearer <token>`.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "token", default, skip_serializing)]
     pub token: Option<String>,
     /// Whether the authentication token stops being valid after the exchange.
     ///
@@ -405,8 +421,8 @@ pub struct CustomerJwt {
     pub one_time_password: Option<String>,
     /// Identifier of a customer.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "customerId", default, skip_serializing)]
     pub customer_id: Option<CustomerId>,
     /// Access control list granted to the JWT.
     #[serde(rename = "acl", default, skip_serializing_if = "Option::is_none")]
@@ -418,21 +434,21 @@ pub struct CustomerJwt {
     >,
     /// When the resource was created; set by Rebilly.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "createdTime", default, skip_serializing)]
     pub created_time: Option<CreatedTime>,
     /// When the resource was last changed; set by Rebilly.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "updatedTime", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "updatedTime", default, skip_serializing)]
     pub updated_time: Option<UpdatedTime>,
     /// When the JWT expires; one hour after `createdTime` unless set.
     #[serde(rename = "expiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<::rebilly_runtime::DateTime>,
     /// Links to related resources.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<Vec<CustomerJwtLinksItem>>,
 }
 impl CustomerJwt {
@@ -571,16 +587,16 @@ impl<'de> Deserialize<'de> for CustomerJwtType {
 pub struct ResetPasswordToken {
     /// The token.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "token", default, skip_serializing)]
     pub token: Option<String>,
     /// Username whose password may be reset.
     #[serde(rename = "username")]
     pub username: String,
     /// The credential whose password may be reset.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "credentialId", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "credentialId", default, skip_serializing)]
     pub credential_id: Option<String>,
     /// When the token stops being valid; `null` when it does not expire.
     ///
@@ -594,8 +610,8 @@ pub struct ResetPasswordToken {
     pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to this resource.
     ///
-    /// Set by the server; ignored when sent.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    /// Set by the server; never sent.
+    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<SelfLink>,
 }
 impl ResetPasswordToken {

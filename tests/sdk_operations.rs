@@ -342,6 +342,25 @@ async fn update_credential_tells_created_from_updated() {
 }
 
 #[tokio::test]
+async fn a_fetched_resource_put_back_sends_no_read_only_member() {
+    let server = server_answering(json(200, credential_json())).await;
+    let auth_client = client(&server);
+    let auth = auth_client.customer_authentication();
+    let mut credential = auth.get_credential("cred_1").await.unwrap();
+    assert_eq!(credential.id.as_deref(), Some("cred_1"));
+    assert!(credential.links.is_some());
+    credential.username = "janet".into();
+    auth.update_credential("cred_1", credential).await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2);
+    // Not `id`, not `_links`; the explicit null that was received goes back as null.
+    assert_json_body(
+        &sent[1],
+        json!({"username": "janet", "customerId": "cus_1", "expiredTime": null}),
+    );
+}
+
+#[tokio::test]
 async fn delete_credential() {
     let server = server_answering(ResponseTemplate::new(204)).await;
     client(&server)

@@ -113,13 +113,52 @@ const DOC_ONLY: &[&str] = &[
     "$comment",
 ];
 
-fn is_doc_only(node: &Node) -> bool {
+/// Keywords that only validate a value and never change its shape: an `allOf` member made
+/// of these (and documentation) restricts the other members' type without changing it.
+/// The generated types do not check them (nor `minLength` anywhere else); nothing received is
+/// lost by that.
+const VALIDATION_ONLY: &[&str] = &[
+    "not",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+fn keys_within(node: &Node, allowed: &[&[&str]]) -> bool {
     match node.value() {
         Value::Object(m) => m
             .keys()
-            .all(|k| DOC_ONLY.contains(&k.as_str()) || k.starts_with("x-")),
+            .all(|k| k.starts_with("x-") || allowed.iter().any(|a| a.contains(&k.as_str()))),
         _ => false,
     }
+}
+
+/// Adds nothing to the shape of the schema it is an `allOf` member of.
+fn is_doc_only(node: &Node) -> bool {
+    keys_within(node, &[DOC_ONLY, VALIDATION_ONLY])
+}
+
+/// A `oneOf`/`anyOf` member that only constrains its parent object: which of the parent's
+/// properties are required, and which must be absent (`not: {}`), e.g. "either `plan` or
+/// `planId`". A union of such members leaves the parent's shape as it is.
+fn is_constraint_only(node: &Node) -> bool {
+    keys_within(node, &[DOC_ONLY, &["required", "properties"]])
+        && node.get("properties").is_none_or(|props| {
+            props
+                .entries()
+                .iter()
+                .all(|(_, p)| keys_within(p, &[DOC_ONLY, VALIDATION_ONLY]))
+        })
 }
 
 impl Schema {
@@ -187,8 +226,14 @@ impl Schema {
                 })
                 .collect()
         };
-        let one_of = strip_null(list("oneOf"));
-        let any_of = strip_null(list("anyOf"));
+        let mut one_of = strip_null(list("oneOf"));
+        let mut any_of = strip_null(list("anyOf"));
+        // Unions that only say which of the parent's properties go together are no union.
+        for members in [&mut one_of, &mut any_of] {
+            if !members.is_empty() && members.iter().all(is_constraint_only) {
+                members.clear();
+            }
+        }
         let additional = match node.get("additionalProperties") {
             None => Additional::Unspecified,
             Some(n) => match n.value() {

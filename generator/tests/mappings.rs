@@ -212,7 +212,7 @@ oneOf:
     };
     assert!(
         fields.iter().all(|f| f.wire != "mode"),
-        "the tag is serde's, not a field"
+        "the tag is the union's, not a field of a payload used only in the union"
     );
     assert!(
         !g.api.types.contains_key("PasswordModeMode"),
@@ -224,7 +224,7 @@ oneOf:
         .find(|f| f.path == "types.rs")
         .unwrap()
         .content;
-    assert!(code.contains("#[serde(tag = \"mode\")]"));
+    assert!(code.contains("tagged::write(serializer, \"mode\", \"password\", payload)"));
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+pub mod tagged;
 
 pub use client::{Client, ClientBuilder, Config, Environment, RequestOptions};
 pub use credentials::{Credentials, Scheme};

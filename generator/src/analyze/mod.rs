@@ -85,7 +85,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     }
     let resources = std::mem::take(&mut ops.resources);
     warnings.append(&mut ops.warnings);
-    types.finish();
+    let tag_fields = types.take_tag_fields();
     warnings.append(&mut types.warnings);
     if !wanted.is_empty() && resources.is_empty() {
         return Err(Error::spec(
@@ -106,6 +106,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         types: types.defs,
         resources,
     };
+    strip_tags(&mut api, tag_fields);
     mark_usage(&mut api);
     settle_fields(&mut api);
     box_recursive_fields(&mut api);
@@ -147,6 +148,47 @@ fn servers(root: &Node) -> Vec<Server> {
             })
         })
         .collect()
+}
+
+/// Drops the discriminator member from the payload structs of tagged unions (the union
+/// writes and reads the tag itself), except from payloads also used on their own, outside
+/// any union: there the member is data the type must keep.
+fn strip_tags(api: &mut Api, tag_fields: Vec<(String, String)>) {
+    let mut standalone = BTreeSet::new();
+    let mut note = |ty: &TypeRef| {
+        let mut ty = ty;
+        while let TypeRef::Array(t) | TypeRef::Map(t) = ty {
+            ty = t;
+        }
+        if let TypeRef::Named(n) = ty {
+            standalone.insert(n.clone());
+        }
+    };
+    for op in api.resources.values().flat_map(|r| &r.operations) {
+        op.body.iter().for_each(|b| note(&b.ty));
+        op.params.iter().for_each(|p| note(&p.ty));
+        op.responses
+            .iter()
+            .filter_map(|r| r.body.as_ref())
+            .for_each(&mut note);
+    }
+    for def in api.types.values() {
+        if !matches!(def.kind, TypeKind::Tagged { .. }) {
+            referenced(def).iter().for_each(&mut note);
+        }
+    }
+    for (payload, property) in tag_fields {
+        if standalone.contains(&payload) {
+            continue;
+        }
+        if let Some(TypeDef {
+            kind: TypeKind::Struct { fields, .. },
+            ..
+        }) = api.types.get_mut(&payload)
+        {
+            fields.retain(|f| f.wire != property);
+        }
+    }
 }
 
 /// Marks which types are sent (need `Serialize`), which are received (need `Deserialize`),

@@ -8,7 +8,7 @@ use super::names::{type_name, unique, value_name};
 use crate::diag::{Result, Warning};
 use crate::load::{Loader, Node};
 use crate::model::{EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind, TypeRef};
-use crate::normalize::{Additional, JsonType, Schema};
+use crate::normalize::{Additional, Discriminator, JsonType, Schema};
 
 /// Builds the named types of the model while operations ask for the types they use.
 pub struct Types<'a> {
@@ -84,16 +84,7 @@ impl<'a> Types<'a> {
         if let Some(name) = self.by_node.get(&target.key()) {
             return Ok(TypeRef::Named(name.clone()));
         }
-        let base = if target.pointer().is_empty() {
-            target
-                .file_path()
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        } else {
-            target.last_segment().unwrap_or_default()
-        };
-        let name = unique(type_name(&base), &mut self.names);
+        let name = unique(type_name(&schema_name(&target)), &mut self.names);
         self.by_node.insert(target.key(), name.clone());
         let schema = Schema::read(&target);
         self.define(name.clone(), &schema)?;
@@ -103,18 +94,18 @@ impl<'a> Types<'a> {
     /// Defines `name` from `schema`. The name is reserved before anything nested is
     /// analyzed, so recursive schemas terminate.
     fn define(&mut self, name: String, schema: &Schema) -> Result<()> {
-        let placeholder = TypeDef {
-            name: name.clone(),
-            doc: schema.description.clone().or_else(|| schema.title.clone()),
-            origin: schema.node.location(),
-            kind: TypeKind::Alias(TypeRef::Json),
-            in_request: false,
-            in_response: false,
-            used_by: Default::default(),
-        };
-        self.defs.insert(name.clone(), placeholder);
+        self.defs
+            .insert(name.clone(), self.placeholder(&name, schema));
         let kind = if !schema.one_of.is_empty() || !schema.any_of.is_empty() {
             self.union(&name, schema)?
+        } else if let Some(disc) = schema
+            .discriminator
+            .as_ref()
+            .filter(|d| !d.mapping.is_empty())
+        {
+            self.tagged(&name, schema, disc, &[], None)?
+        } else if let Some(kind) = self.distributed(&name, schema)? {
+            kind
         } else if let Some(variants) = string_enum(schema) {
             TypeKind::StringEnum { variants }
         } else if schema.is_object_like() {
@@ -126,6 +117,19 @@ impl<'a> Types<'a> {
             def.kind = kind;
         }
         Ok(())
+    }
+
+    /// A type definition of `schema` that is not filled in yet.
+    fn placeholder(&self, name: &str, schema: &Schema) -> TypeDef {
+        TypeDef {
+            name: name.to_string(),
+            doc: schema.description.clone().or_else(|| schema.title.clone()),
+            origin: schema.node.location(),
+            kind: TypeKind::Alias(TypeRef::Json),
+            in_request: false,
+            in_response: false,
+            used_by: Default::default(),
+        }
     }
 
     /// Types that need no definition of their own: primitives, arrays, maps.
@@ -309,66 +313,194 @@ impl<'a> Types<'a> {
         } else {
             &schema.one_of
         };
-        if let Some(disc) = &schema.discriminator {
-            let mut mapping: Vec<(String, Node)> = Vec::new();
-            if disc.mapping.is_empty() {
-                for m in members {
-                    let target = self.loader.deref(m)?;
-                    let value = target
-                        .file_path()
-                        .file_stem()
-                        .filter(|_| target.pointer().is_empty())
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .or_else(|| target.last_segment())
-                        .unwrap_or_default();
-                    mapping.push((value, m.clone()));
-                }
-            } else {
-                for (value, reference) in &disc.mapping {
-                    let reference = if reference.contains('/') || reference.contains('.') {
-                        reference.clone()
-                    } else {
-                        format!("#/components/schemas/{reference}")
-                    };
-                    mapping.push((
-                        value.clone(),
-                        self.loader.resolve(&schema.node, &reference)?,
-                    ));
-                }
-            }
-            // `Unknown` is the catch-all variant of unions that are received.
-            let mut taken = BTreeSet::from(["Unknown".to_string()]);
-            let mut variants = Vec::new();
-            for (tag_value, node) in mapping {
-                match self.named(&node)? {
-                    TypeRef::Named(payload) => {
-                        self.tag_fields
-                            .push((payload.clone(), disc.property.clone()));
-                        variants.push(TaggedVariant {
-                            name: unique(type_name(&tag_value), &mut taken),
-                            tag_value,
-                            payload,
-                        });
-                    }
-                    other => {
-                        self.warn(&node, &format!("discriminated variant is not an object ({other:?}); using an untagged union"));
-                        return self.untagged(name, members);
-                    }
-                }
-            }
-            return Ok(TypeKind::Tagged {
-                tag: disc.property.clone(),
-                variants,
-            });
+        match &schema.discriminator {
+            Some(disc) => self.tagged(name, schema, disc, members, None),
+            None => self.untagged(name, members, None),
         }
-        self.untagged(name, members)
     }
 
-    fn untagged(&mut self, name: &str, members: &[Node]) -> Result<TypeKind> {
+    /// `allOf` with a member that is a union (`oneOf`/`anyOf`): the union distributed over
+    /// the other members, so that each variant carries the union member's members and every
+    /// other member's. `None` when no member is a union.
+    fn distributed(&mut self, name: &str, schema: &Schema) -> Result<Option<TypeKind>> {
+        let mut union = None;
+        for (i, member) in schema.all_of.iter().enumerate() {
+            let read = Schema::read(&self.loader.deref(member)?);
+            if !read.one_of.is_empty() || !read.any_of.is_empty() {
+                union = Some((i, read));
+                break;
+            }
+        }
+        let Some((i, union)) = union else {
+            return Ok(None);
+        };
+        let mut rest = schema.clone();
+        rest.all_of.remove(i);
+        rest.discriminator = None;
+        let members = if union.one_of.is_empty() {
+            &union.any_of
+        } else {
+            &union.one_of
+        };
+        Ok(Some(match &union.discriminator {
+            Some(disc) => self.tagged(name, &union, disc, members, Some(&rest))?,
+            None => self.untagged(name, members, Some(&rest))?,
+        }))
+    }
+
+    /// The struct of one union member merged with `rest` (the other members of an `allOf`),
+    /// named after the union and the member; one per member however often it is mapped.
+    fn merged(&mut self, name: &str, member: &Node, label: &str, rest: &Schema) -> Result<TypeRef> {
+        let target = self.loader.deref(member)?;
+        let key = format!("{name}|{}", target.key());
+        if let Some(existing) = self.by_node.get(&key) {
+            return Ok(TypeRef::Named(existing.clone()));
+        }
+        let struct_name = unique(type_name(&format!("{name}{label}")), &mut self.names);
+        self.by_node.insert(key, struct_name.clone());
+        let mut whole = rest.clone();
+        whole.all_of.insert(0, member.clone());
+        let described = Schema::read(&target);
+        let mut def = self.placeholder(&struct_name, &described);
+        def.doc = def.doc.or_else(|| rest.description.clone());
+        self.defs.insert(struct_name.clone(), def);
+        let kind = self.nested(member, |types| types.structure(&struct_name, &whole))?;
+        if let Some(def) = self.defs.get_mut(&struct_name) {
+            def.kind = kind;
+        }
+        Ok(TypeRef::Named(struct_name))
+    }
+
+    /// A union tagged by `disc`: its variants are the mapping's entries, or else the
+    /// members named by their schema names. Also the polymorphism of a base schema whose
+    /// mapping names subtypes that extend it with `allOf` (no `oneOf`): wherever the base is
+    /// used, any of its subtypes may be.
+    fn tagged(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        disc: &Discriminator,
+        members: &[Node],
+        rest: Option<&Schema>,
+    ) -> Result<TypeKind> {
+        let mut mapping: Vec<(String, Node)> = Vec::new();
+        if disc.mapping.is_empty() {
+            for m in members {
+                let target = self.loader.deref(m)?;
+                let value = target
+                    .file_path()
+                    .file_stem()
+                    .filter(|_| target.pointer().is_empty())
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .or_else(|| target.last_segment())
+                    .unwrap_or_default();
+                mapping.push((value, m.clone()));
+            }
+        } else {
+            for (value, reference) in &disc.mapping {
+                let reference = if reference.contains('/') || reference.contains('.') {
+                    reference.clone()
+                } else {
+                    format!("#/components/schemas/{reference}")
+                };
+                mapping.push((
+                    value.clone(),
+                    self.loader.resolve(&schema.node, &reference)?,
+                ));
+            }
+        }
+        // `Unknown` is the catch-all variant of unions that are received.
+        let mut taken = BTreeSet::from(["Unknown".to_string()]);
+        let mut variants = Vec::new();
+        let own_key = schema.node.key();
+        for (tag_value, node) in mapping {
+            let target = self.loader.deref(&node)?;
+            let payload = if let Some(rest) = rest {
+                self.merged(name, &node, &schema_name(&target), rest)?
+            } else if self.is_schema(&target, &own_key)? {
+                // The base maps a value to itself, or to a subtype that only refers to the base:
+                // that variant carries the base's own members.
+                self.base_members(name, schema, &target)?
+            } else {
+                self.named(&node)?
+            };
+            match payload {
+                TypeRef::Named(payload) => {
+                    self.tag_fields
+                        .push((payload.clone(), disc.property.clone()));
+                    variants.push(TaggedVariant {
+                        name: unique(type_name(&tag_value), &mut taken),
+                        tag_value,
+                        payload,
+                    });
+                }
+                other => {
+                    self.warn(&node, &format!("discriminated variant is not an object ({other:?}); using an untagged union"));
+                    return self.untagged(name, members, rest);
+                }
+            }
+        }
+        Ok(TypeKind::Tagged {
+            tag: disc.property.clone(),
+            variants,
+        })
+    }
+
+    /// `target` is the schema whose node key is `key`, or only a reference to it.
+    fn is_schema(&self, target: &Node, key: &str) -> Result<bool> {
+        if target.key() == key {
+            return Ok(true);
+        }
+        match Schema::read(target).reference {
+            Some((at, r)) => Ok(self.loader.deref(&self.loader.resolve(&at, &r)?)?.key() == key),
+            None => Ok(false),
+        }
+    }
+
+    /// The struct of a polymorphic base's own members, for the variant mapped to `target`
+    /// (the base itself, or a subtype that adds nothing), named after `target`.
+    fn base_members(&mut self, name: &str, base: &Schema, target: &Node) -> Result<TypeRef> {
+        if let Some(existing) = self.by_node.get(&target.key()) {
+            if existing != name {
+                return Ok(TypeRef::Named(existing.clone()));
+            }
+        }
+        let own = if target.key() == base.node.key() {
+            format!("{name}Base")
+        } else {
+            schema_name(target)
+        };
+        let struct_name = unique(type_name(&own), &mut self.names);
+        if target.key() != base.node.key() {
+            self.by_node.insert(target.key(), struct_name.clone());
+        }
+        let described = Schema::read(target);
+        let mut def = self.placeholder(&struct_name, &described);
+        def.kind = self.structure(&struct_name, base)?;
+        self.defs.insert(struct_name.clone(), def);
+        Ok(TypeRef::Named(struct_name))
+    }
+
+    fn untagged(
+        &mut self,
+        name: &str,
+        members: &[Node],
+        rest: Option<&Schema>,
+    ) -> Result<TypeKind> {
         let mut taken = BTreeSet::new();
         let mut variants = Vec::new();
         for (i, m) in members.iter().enumerate() {
-            let ty = self.type_of(m, &format!("{name}Variant{}", i + 1))?;
+            let label = format!("Variant{}", i + 1);
+            let ty = match rest {
+                Some(rest) => {
+                    let label = match m.ref_target() {
+                        Some(_) => schema_name(&self.loader.deref(m)?),
+                        None => label,
+                    };
+                    self.merged(name, m, &label, rest)?
+                }
+                None => self.type_of(m, &format!("{name}{label}"))?,
+            };
             let base = match &ty {
                 TypeRef::Named(n) => n.clone(),
                 TypeRef::Array(_) => "Array".into(),
@@ -380,18 +512,9 @@ impl<'a> Types<'a> {
         Ok(TypeKind::Untagged { variants })
     }
 
-    /// Drops discriminator properties from the payload structs of tagged unions
-    /// (serde writes and reads the tag itself).
-    pub fn finish(&mut self) {
-        for (payload, property) in std::mem::take(&mut self.tag_fields) {
-            if let Some(TypeDef {
-                kind: TypeKind::Struct { fields, .. },
-                ..
-            }) = self.defs.get_mut(&payload)
-            {
-                fields.retain(|f| f.wire != property);
-            }
-        }
+    /// The discriminator members of tagged unions' payloads: (payload struct, tag property).
+    pub fn take_tag_fields(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.tag_fields)
     }
 
     fn warn(&mut self, node: &Node, message: &str) {
@@ -399,6 +522,19 @@ impl<'a> Types<'a> {
             location: node.location(),
             message: message.to_string(),
         });
+    }
+}
+
+/// The name a schema is known by: its file's stem for a whole file, else its last pointer segment.
+fn schema_name(target: &Node) -> String {
+    if target.pointer().is_empty() {
+        target
+            .file_path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        target.last_segment().unwrap_or_default()
     }
 }
 
@@ -417,6 +553,10 @@ fn needs_definition(schema: &Schema) -> bool {
         || !schema.any_of.is_empty()
         || string_enum(schema).is_some()
         || schema.is_object_like()
+        || schema
+            .discriminator
+            .as_ref()
+            .is_some_and(|d| !d.mapping.is_empty())
 }
 
 /// The variants of a string enum, if the schema is one.

@@ -34,10 +34,7 @@ fn derives(def: &TypeDef, mut extra: TokenStream) -> TokenStream {
             extra = quote!(#extra Default,);
         }
     }
-    let (ser, de) = match (def.in_request, def.in_response) {
-        (false, false) => (true, true),
-        (s, d) => (s, d),
-    };
+    let (ser, de) = directions(def);
     let ser = ser.then(|| quote!(Serialize,));
     let de = de.then(|| quote!(Deserialize,));
     quote! {
@@ -112,7 +109,7 @@ fn field(f: &Field) -> TokenStream {
         .clone()
         .unwrap_or_else(|| format!("The `{wire}` member."));
     if f.read_only {
-        text.push_str("\n\nSet by the server; ignored when sent.");
+        text.push_str("\n\nSet by the server; never sent.");
     }
     if f.write_only {
         text.push_str("\n\nSent by the client; never returned.");
@@ -123,6 +120,23 @@ fn field(f: &Field) -> TokenStream {
         );
     }
     let docs = doc(&text);
+    if f.read_only {
+        // Never sent, however the value was obtained (a resource fetched, changed and put back).
+        let (ty, with) = match f.presence {
+            Presence::OptionalNullable => (
+                quote!(Option<Option<#base>>),
+                quote!(deserialize_with = "::rebilly_runtime::double_option::deserialize",),
+            ),
+            Presence::Required => (base, quote!()),
+            _ => (quote!(Option<#base>), quote!()),
+        };
+        let default = (f.presence != Presence::Required).then(|| quote!(default,));
+        return quote! {
+            #docs
+            #[serde(rename = #wire, #default #with skip_serializing)]
+            pub #name: #ty,
+        };
+    }
     let (ty, attrs) = match f.presence {
         Presence::Required => (base, quote!(#[serde(rename = #wire)])),
         Presence::RequiredNullable => (quote!(Option<#base>), quote!(#[serde(rename = #wire)])),
@@ -274,10 +288,7 @@ fn string_enum(
     ];
     // Written by hand rather than derived: a string in, a match, no buffering of the value
     // (which serde's derive needs for the catch-all variant).
-    let (ser, de) = match (def.in_request, def.in_response) {
-        (false, false) => (true, true),
-        both => both,
-    };
+    let (ser, de) = directions(def);
     if ser {
         items.push(quote! {
             impl Serialize for #name {
@@ -300,6 +311,18 @@ fn string_enum(
     items
 }
 
+/// Whether a type is written (`Serialize`) and read (`Deserialize`); a type used in neither
+/// direction (not emitted in practice) gets both.
+fn directions(def: &TypeDef) -> (bool, bool) {
+    match (def.in_request, def.in_response) {
+        (false, false) => (true, true),
+        both => both,
+    }
+}
+
+/// A union tagged by a discriminator member. Its serde impls are written out (through the
+/// runtime's `tagged` helpers) rather than derived: the tag stays readable by payloads that
+/// declare it, and an unknown tag keeps every member in `Unknown`.
 fn tagged(
     def: &TypeDef,
     name: &proc_macro2::Ident,
@@ -307,19 +330,18 @@ fn tagged(
     tag: &str,
     variants: &[TaggedVariant],
 ) -> Vec<TokenStream> {
-    let derive = derives(def, quote!());
+    let (ser, de) = directions(def);
     let vs = variants.iter().map(|v| {
         let n = ident(&v.name);
         let p = ident(&v.payload);
-        let w = &v.tag_value;
-        let d = doc(&format!("`{tag}: {w}`"));
-        quote! { #d #[serde(rename = #w)] #n(#p), }
+        let d = doc(&format!("`{tag}: {}`", v.tag_value));
+        quote! { #d #n(#p), }
     });
-    let unknown = def.in_response.then(|| {
+    let unknown = de.then(|| {
         quote! {
-            /// A variant this version of the SDK does not know (the API added it later).
-            #[serde(other)]
-            Unknown,
+            /// A variant this version of the SDK does not know (the API added it later), with
+            /// every member it was sent.
+            Unknown(::rebilly_runtime::tagged::Object),
         }
     });
     let mut seen = std::collections::BTreeSet::new();
@@ -337,13 +359,48 @@ fn tagged(
         });
     let mut items = vec![quote! {
         #docs
-        #derive
-        #[serde(tag = #tag)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #vs )*
             #unknown
         }
     }];
     items.extend(froms);
+    if ser {
+        let arms = variants.iter().map(|v| {
+            let n = ident(&v.name);
+            let w = &v.tag_value;
+            quote! { Self::#n(payload) => ::rebilly_runtime::tagged::write(serializer, #tag, #w, payload), }
+        });
+        let unknown = de.then(|| quote! { Self::Unknown(object) => object.serialize(serializer), });
+        items.push(quote! {
+            impl Serialize for #name {
+                fn serialize<S: ::rebilly_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #( #arms )*
+                        #unknown
+                    }
+                }
+            }
+        });
+    }
+    if de {
+        let arms = variants.iter().map(|v| {
+            let n = ident(&v.name);
+            let w = &v.tag_value;
+            quote! { Some(#w) => ::rebilly_runtime::tagged::payload::<_, D>(object).map(Self::#n), }
+        });
+        items.push(quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, #tag)?;
+                    match tag.as_deref() {
+                        #( #arms )*
+                        _ => Ok(Self::Unknown(object)),
+                    }
+                }
+            }
+        });
+    }
     items
 }

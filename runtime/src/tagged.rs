@@ -1,0 +1,93 @@
+//! (De)serialization of unions tagged by a discriminator property, shared by every generated
+//! tagged enum so that each one is a `match` and nothing more.
+//!
+//! serde's own internally tagged enums drop the tag from the payload and turn an unknown tag
+//! into a unit variant that forgets the data. These helpers keep both: the payload may have
+//! the tag as a field of its own (a schema used inside and outside its union), and an
+//! unknown variant keeps every member it was sent.
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::ser::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// The members of a JSON object, as kept by an unknown variant.
+pub type Object = Map<String, Value>;
+
+/// Reads a tagged union's object: its tag value (when the tag member is a string) and every
+/// member, the tag included.
+pub fn read<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    tag: &str,
+) -> Result<(Option<String>, Object), D::Error> {
+    let object = Object::deserialize(deserializer)?;
+    let value = object.get(tag).and_then(Value::as_str).map(str::to_owned);
+    Ok((value, object))
+}
+
+/// Decodes a variant's payload from the union's object (tag member included: a payload that
+/// declares the tag reads it, others ignore it).
+pub fn payload<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+    object: Object,
+) -> Result<T, D::Error> {
+    T::deserialize(Value::Object(object)).map_err(D::Error::custom)
+}
+
+/// Writes `payload` with the tag member set to `value` (whatever the payload holds there).
+pub fn write<S: Serializer, T: Serialize>(
+    serializer: S,
+    tag: &str,
+    value: &str,
+    payload: &T,
+) -> Result<S::Ok, S::Error> {
+    match serde_json::to_value(payload).map_err(S::Error::custom)? {
+        Value::Object(mut object) => {
+            object.insert(tag.to_owned(), Value::String(value.to_owned()));
+            object.serialize(serializer)
+        }
+        _ => Err(S::Error::custom(format!(
+            "the payload of a union tagged by `{tag}` must be an object"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct Payload {
+        name: String,
+    }
+
+    #[test]
+    fn reads_the_tag_and_keeps_every_member() {
+        let (tag, object) = read(json!({"kind": "a", "name": "x", "more": 1}), "kind").unwrap();
+        assert_eq!(tag.as_deref(), Some("a"));
+        assert_eq!(object.len(), 3);
+        let p: Payload = payload::<_, Value>(object).unwrap();
+        assert_eq!(p.name, "x");
+    }
+
+    #[test]
+    fn a_missing_or_non_string_tag_reads_as_none() {
+        assert_eq!(read(json!({"name": "x"}), "kind").unwrap().0, None);
+        assert_eq!(read(json!({"kind": 3}), "kind").unwrap().0, None);
+        assert!(read(json!([1]), "kind").is_err());
+    }
+
+    #[test]
+    fn writes_the_tag_over_the_payloads() {
+        let written = write(
+            serde_json::value::Serializer,
+            "name",
+            "tagged",
+            &Payload { name: "x".into() },
+        )
+        .unwrap();
+        assert_eq!(written, json!({"name": "tagged"}));
+        let not_object = write(serde_json::value::Serializer, "kind", "a", &3);
+        assert!(not_object.is_err());
+    }
+}
