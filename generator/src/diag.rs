@@ -57,6 +57,14 @@ pub enum Error {
         /// What.
         message: String,
     },
+    /// The spec failed validation; every error found is listed.
+    #[error("{count} error(s) in the spec:\n{list}")]
+    Invalid {
+        /// How many errors.
+        count: usize,
+        /// The errors, one per line: `file#pointer (line N): what is wrong`.
+        list: String,
+    },
     /// Warnings were raised and `--strict` turns them into errors.
     #[error("{count} warning(s) with --strict:\n{list}")]
     Strict {

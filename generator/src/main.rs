@@ -49,6 +49,9 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// Also generate the operations the spec marks `x-sdk-skip`.
+        #[arg(long)]
+        include_skipped: bool,
     },
 }
 
@@ -62,10 +65,14 @@ fn main() -> ExitCode {
         runtime_path,
         check,
         strict,
+        include_skipped,
     } = Cli::parse().command;
     let source = spec.to_string_lossy().replace('\\', "/");
     let options = Options {
-        filter: Filter { tags },
+        filter: Filter {
+            tags,
+            include_skipped,
+        },
         source: source.clone(),
         features: crate_name.is_some(),
     };

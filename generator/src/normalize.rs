@@ -234,6 +234,20 @@ impl Schema {
                 members.clear();
             }
         }
+        // `oneOf: [{$ref}, {type: 'null'}]` is the 3.1 way of writing a nullable reference.
+        if reference.is_none()
+            && all_of.is_empty()
+            && !v.as_object().is_some_and(|m| m.contains_key("properties"))
+        {
+            for members in [&mut one_of, &mut any_of] {
+                if let [only] = members.as_slice() {
+                    if let Some(r) = only.ref_target() {
+                        reference = Some((only.clone(), r));
+                        members.clear();
+                    }
+                }
+            }
+        }
         let additional = match node.get("additionalProperties") {
             None => Additional::Unspecified,
             Some(n) => match n.value() {

@@ -71,6 +71,7 @@ fn our_spec_matches_upstream_for_customer_authentication() {
     );
     let filter = Filter {
         tags: vec!["Customer authentication".into()],
+        ..Filter::default()
     };
     let theirs = generate(&upstream, &filter, "upstream").unwrap();
     let ours = generate(&repo().join("spec"), &Filter::default(), "spec").unwrap();

@@ -353,6 +353,7 @@ fn tag_filter_keeps_only_matching_operations() {
         dir.path(),
         &Filter {
             tags: vec!["B".into()],
+            ..Filter::default()
         },
         "t",
     )
@@ -363,6 +364,7 @@ fn tag_filter_keeps_only_matching_operations() {
         dir.path(),
         &Filter {
             tags: vec!["Nope".into()],
+            ..Filter::default()
         },
         "t",
     )

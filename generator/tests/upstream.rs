@@ -129,6 +129,7 @@ fn every_tag_compiles_as_a_crate_of_its_own() {
             &name,
             Filter {
                 tags: vec![tag.clone()],
+                ..Filter::default()
             },
         );
         operations += summary.split(' ').next().unwrap().parse::<usize>().unwrap();

@@ -1,5 +1,6 @@
 //! Stage 3: the spec → the model. Every naming and typing decision is made here.
 
+mod lint;
 mod names;
 mod operations;
 mod schemas;
@@ -15,13 +16,15 @@ use crate::model::{Api, Server, TypeDef, TypeKind, TypeRef};
 use operations::{security_scheme, Operations};
 use schemas::Types;
 
-pub use names::{type_name, value_name};
+pub use names::{is_camel_case, type_name, value_name};
 
 /// Which operations to include.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Only operations with one of these tags; all operations when empty.
     pub tags: Vec<String>,
+    /// Also generate the operations marked `x-sdk-skip`.
+    pub include_skipped: bool,
 }
 
 /// The model and the warnings raised while building it.
@@ -64,6 +67,17 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         })
         .collect();
 
+    let mut findings = lint::Findings::default();
+    let wanted: BTreeSet<&str> = filter.tags.iter().map(String::as_str).collect();
+    let include =
+        |tags: &[String]| wanted.is_empty() || tags.iter().any(|t| wanted.contains(t.as_str()));
+    let planned = operations::plan(
+        loader,
+        root.get("paths"),
+        &include,
+        filter.include_skipped,
+        &mut findings,
+    )?;
     let mut types = Types::new(loader);
     let mut ops = Operations {
         loader,
@@ -72,21 +86,36 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         global_security: root.get("security"),
         tag_docs,
         resources: BTreeMap::new(),
-        method_names: BTreeMap::new(),
         warnings: Vec::new(),
+        findings: lint::Findings::default(),
     };
-    let wanted: BTreeSet<&str> = filter.tags.iter().map(String::as_str).collect();
-    let include =
-        |tags: &[String]| wanted.is_empty() || tags.iter().any(|t| wanted.contains(t.as_str()));
-    if let Some(paths) = root.get("paths") {
-        for (path, item) in paths.entries() {
-            ops.path_item(&path, &item, &include)?;
-        }
+    for operation in planned {
+        ops.operation(operation)?;
     }
     let resources = std::mem::take(&mut ops.resources);
     warnings.append(&mut ops.warnings);
+    findings.errors.append(&mut ops.findings.errors);
+    findings.warnings.append(&mut ops.findings.warnings);
     let tag_fields = types.take_tag_fields();
     warnings.append(&mut types.warnings);
+    findings.errors.append(&mut types.findings.errors);
+    findings.warnings.append(&mut types.findings.warnings);
+    findings
+        .errors
+        .sort_by_key(|(at, _)| (at.file.clone(), at.line, at.pointer.clone()));
+    findings.errors.dedup();
+    if !findings.errors.is_empty() {
+        return Err(Error::Invalid {
+            count: findings.errors.len(),
+            list: findings
+                .errors
+                .iter()
+                .map(|(at, what)| format!("error: {at}: {what}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
+    warnings.append(&mut findings.warnings);
     if !wanted.is_empty() && resources.is_empty() {
         return Err(Error::spec(
             root.location(),
@@ -103,13 +132,16 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
             .unwrap_or_default(),
         description: text("description"),
         servers: servers(&root),
-        types: types.defs,
+        types: std::mem::take(&mut types.defs),
         resources,
     };
     strip_tags(&mut api, tag_fields);
     mark_usage(&mut api);
     settle_fields(&mut api);
     box_recursive_fields(&mut api);
+    let names = types.final_names(&api.types);
+    warnings.append(&mut types.warnings);
+    rename_types(&mut api, &names);
     Ok(Analysis { api, warnings })
 }
 
@@ -336,6 +368,66 @@ fn box_recursive_fields(api: &mut Api) {
             for i in recursive {
                 fields[i].boxed = true;
             }
+        }
+    }
+}
+
+/// Gives every type its final name (see `Types::final_names`).
+fn rename_types(api: &mut Api, names: &BTreeMap<String, String>) {
+    fn fix(ty: &mut TypeRef, names: &BTreeMap<String, String>) {
+        match ty {
+            TypeRef::Named(n) => {
+                if let Some(new) = names.get(n.as_str()) {
+                    *n = new.clone();
+                }
+            }
+            TypeRef::Array(t) | TypeRef::Map(t) => fix(t, names),
+            _ => {}
+        }
+    }
+    let types = std::mem::take(&mut api.types);
+    for (name, mut def) in types {
+        let name = names.get(&name).cloned().unwrap_or(name);
+        def.name = name.clone();
+        match &mut def.kind {
+            TypeKind::Struct { fields, additional } => {
+                fields.iter_mut().for_each(|f| fix(&mut f.ty, names));
+                additional.iter_mut().for_each(|t| fix(t, names));
+            }
+            TypeKind::Tagged { variants, .. } => {
+                for v in variants {
+                    let mut payload = TypeRef::Named(std::mem::take(&mut v.payload));
+                    fix(&mut payload, names);
+                    if let TypeRef::Named(p) = payload {
+                        v.payload = p;
+                    }
+                }
+            }
+            TypeKind::Untagged { variants } => {
+                for (variant, t) in variants.iter_mut() {
+                    // A variant named after its payload type follows the type's final name.
+                    if matches!(t, TypeRef::Named(n) if n == variant) {
+                        if let Some(new) = names.get(variant.as_str()) {
+                            *variant = new.clone();
+                        }
+                    }
+                    fix(t, names);
+                }
+            }
+            TypeKind::Alias(t) => fix(t, names),
+            TypeKind::StringEnum { .. } => {}
+        }
+        api.types.insert(name, def);
+    }
+    for op in api.resources.values_mut().flat_map(|r| &mut r.operations) {
+        op.params.iter_mut().for_each(|p| fix(&mut p.ty, names));
+        op.body.iter_mut().for_each(|b| fix(&mut b.ty, names));
+        op.responses
+            .iter_mut()
+            .filter_map(|r| r.body.as_mut())
+            .for_each(|t| fix(t, names));
+        if let Some(p) = &mut op.pagination {
+            fix(&mut p.item, names);
         }
     }
 }

@@ -71,9 +71,19 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
-/// A type or variant name: `customer-JWT` → `CustomerJwt`; never empty, never starting with a digit.
+/// A type or variant name: `customer-JWT` → `CustomerJwt`; never empty, never starting with a
+/// digit. Digits that the source separates stay separated (`12.7` → `V12_7`, `127` → `V127`).
 pub fn type_name(s: &str) -> String {
-    let mut name = clean(s).to_upper_camel_case();
+    let cleaned = clean(s);
+    let mut name = String::new();
+    let mut last_word_ends_in_digit = false;
+    for word in cleaned.split(' ').filter(|w| !w.is_empty()) {
+        if last_word_ends_in_digit && word.starts_with(|c: char| c.is_ascii_digit()) {
+            name.push('_');
+        }
+        name.push_str(&word.to_upper_camel_case());
+        last_word_ends_in_digit = word.ends_with(|c: char| c.is_ascii_digit());
+    }
     if name.is_empty() {
         name = "Value".into();
     }
@@ -101,6 +111,52 @@ pub fn value_name(s: &str) -> String {
         name.insert_str(0, "r#");
     }
     name
+}
+
+/// Variant names for the values of an enum or union, in order, distinct without numbers:
+/// a value whose name is one the generated enum uses itself (its catch-all `Unknown`) gets
+/// `Value` appended; values that differ only in case or punctuation (`credit_not_processed`,
+/// `CREDIT_NOT_PROCESSED`) keep their own spelling after the first, as raw identifiers
+/// (the enum allows non-camel-case names).
+pub fn variant_names(wires: &[&str], reserved: &[&str]) -> Vec<String> {
+    let mut taken: BTreeSet<String> = reserved.iter().map(|r| r.to_string()).collect();
+    let mut out = Vec::with_capacity(wires.len());
+    for wire in wires {
+        let mut name = type_name(wire);
+        if reserved.contains(&name.as_str()) {
+            name.push_str("Value");
+        }
+        if taken.contains(&name) {
+            let spelled: String = wire
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            let spelled = spelled.trim_matches('_').to_string();
+            if !spelled.is_empty()
+                && !spelled.starts_with(|c: char| c.is_ascii_digit())
+                && !taken.contains(&spelled)
+                && !KEYWORDS.contains(&spelled.as_str())
+                && !NOT_RAW.contains(&spelled.as_str())
+            {
+                name = spelled;
+            }
+        }
+        out.push(unique(name, &mut taken));
+    }
+    out
+}
+
+/// Whether a name is one the Rust and clippy case lints accept (see [`variant_names`]):
+/// upper camel case, not all capitals.
+pub fn is_camel_case(name: &str) -> bool {
+    let name = name.trim_matches('_');
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && (name.chars().filter(char::is_ascii_uppercase).count() < 2
+            || name.chars().any(|c| c.is_ascii_lowercase()))
+        && !name.as_bytes().windows(2).any(|w| {
+            (w[0] == b'_' && w[1].is_ascii_alphabetic())
+                || (w[1] == b'_' && w[0].is_ascii_alphabetic())
+        })
 }
 
 /// Returns `name`, or `name2`, `name3`, … whichever is not yet in `taken`, and records it.
@@ -145,6 +201,37 @@ mod tests {
         assert_eq!(value_name("self"), "self_");
         assert_eq!(value_name("expiredTime"), "expired_time");
         assert_eq!(value_name("2fa"), "n_2fa");
+    }
+
+    #[test]
+    fn variant_names_are_distinct_without_numbers() {
+        assert_eq!(type_name("12.7"), "V12_7");
+        assert_eq!(type_name("127"), "V127");
+        assert_eq!(type_name("bank-transfer-2"), "BankTransfer2");
+        assert_eq!(
+            variant_names(
+                &[
+                    "credit_not_processed",
+                    "CREDIT_NOT_PROCESSED",
+                    "unknown",
+                    "127",
+                    "12.7"
+                ],
+                &["Unknown"]
+            ),
+            [
+                "CreditNotProcessed",
+                "CREDIT_NOT_PROCESSED",
+                "UnknownValue",
+                "V127",
+                "V12_7"
+            ]
+        );
+        assert!(is_camel_case("V12_7"));
+        assert!(is_camel_case("CreditNotProcessed"));
+        assert!(is_camel_case("Self_"));
+        assert!(!is_camel_case("CREDIT_NOT_PROCESSED"));
+        assert!(!is_camel_case("UNAUTHORISED"));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::lint::Findings;
 use super::names::{type_name, unique, value_name};
 use super::schemas::Types;
 use crate::diag::{Error, Result, Warning};
@@ -21,82 +22,230 @@ pub struct Operations<'a, 'b> {
     pub(super) global_security: Option<Node>,
     pub(super) tag_docs: BTreeMap<String, String>,
     pub(super) resources: BTreeMap<String, Resource>,
-    pub(super) method_names: BTreeMap<String, BTreeSet<String>>,
     pub(super) warnings: Vec<Warning>,
+    pub(super) findings: Findings,
 }
 
-impl Operations<'_, '_> {
-    /// Adds every operation of one path item that passes `include`.
-    pub fn path_item(
-        &mut self,
-        path: &str,
-        item: &Node,
-        include: &dyn Fn(&[String]) -> bool,
-    ) -> Result<()> {
-        let item = self.loader.deref(item)?;
-        let shared_params = item
-            .get("parameters")
-            .map(|p| p.items())
-            .unwrap_or_default();
+/// An operation chosen for generation, with the names it will have.
+#[derive(Debug)]
+pub struct Planned {
+    path: String,
+    method: Method,
+    item: Node,
+    op: Node,
+    tags: Vec<String>,
+    id: String,
+    resource: String,
+    method_name: String,
+    builder_name: String,
+    /// What the types named after the operation (inline bodies, parameters) start with.
+    type_hint: String,
+}
+
+/// Names the generated code gives to members of every request builder and resource handle:
+/// no parameter or operation may take them.
+const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "options",
+    "body",
+    "credentials",
+    "send",
+    "send_with_response",
+    "request",
+    "stream",
+    "into_future",
+];
+const RESOURCE_MEMBERS: &[&str] = &["new", "client"];
+
+/// Chooses the operations to generate (those `include` accepts, minus `x-sdk-skip` ones
+/// unless `include_skipped`) and names them. Where `x-sdk-operation-name` repeats within a
+/// resource, each of those operations is named after its `operationId` instead (then after
+/// its method and path), never with a number; every such repeat is reported.
+pub fn plan(
+    loader: &Loader,
+    paths: Option<Node>,
+    include: &dyn Fn(&[String]) -> bool,
+    include_skipped: bool,
+    findings: &mut Findings,
+) -> Result<Vec<Planned>> {
+    let mut planned = Vec::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in paths.map(|p| p.entries()).unwrap_or_default() {
+        let item = loader.deref(&item)?;
         for (key, method) in Method::ALL {
             let Some(op) = item.get(key) else { continue };
-            let tags: Vec<String> = op
-                .value()
-                .get("tags")
-                .and_then(Value::as_array)
-                .map(|t| {
-                    t.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
-            if !include(&tags) {
+            let tags = string_list(&op, "tags");
+            if !include(&tags) || (op.flag("x-sdk-skip") && !include_skipped) {
                 continue;
             }
-            self.operation(path, method, &op, &tags, &shared_params)?;
+            let id = op
+                .str("operationId")
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("{} {path}", method.as_str().to_lowercase()));
+            let here = format!("{} {path}", method.as_str());
+            if let Some(first) = ids.insert(id.clone(), here.clone()) {
+                let at = op.get("operationId").unwrap_or_else(|| op.clone());
+                findings.errors.push((
+                    at.location(),
+                    format!("operationId `{id}` of {here} is also the operationId of {first}"),
+                ));
+            }
+            let resource = type_name(
+                op.str("x-sdk-resource")
+                    .or(tags.first().map(String::as_str))
+                    .unwrap_or("Default"),
+            );
+            planned.push(Planned {
+                method_name: value_name(op.str("x-sdk-operation-name").unwrap_or(&id)),
+                path: path.clone(),
+                method,
+                item: item.clone(),
+                op,
+                tags,
+                id,
+                resource,
+                builder_name: String::new(),
+                type_hint: String::new(),
+            });
         }
-        Ok(())
     }
+    name_methods(&mut planned, findings)?;
+    name_builders(&mut planned);
+    Ok(planned)
+}
 
-    fn operation(
-        &mut self,
-        path: &str,
-        method: Method,
-        op: &Node,
-        tags: &[String],
-        shared: &[Node],
-    ) -> Result<()> {
-        let id = op
-            .str("operationId")
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("{} {path}", method.as_str().to_lowercase()));
-        let resource_name = type_name(
-            op.str("x-sdk-resource")
-                .or(tags.first().map(String::as_str))
-                .unwrap_or("Default"),
-        );
-        let taken = self.method_names.entry(resource_name.clone()).or_default();
-        let method_name = unique(
-            value_name(op.str("x-sdk-operation-name").unwrap_or(&id)),
-            taken,
-        );
-        let mut builder_name = type_name(method_name.trim_start_matches("r#"));
+/// Makes method names unique within each resource without numbers.
+fn name_methods(planned: &mut [Planned], findings: &mut Findings) -> Result<()> {
+    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, p) in planned.iter().enumerate() {
+        groups
+            .entry((p.resource.clone(), p.method_name.clone()))
+            .or_default()
+            .push(i);
+    }
+    let mut taken: BTreeSet<(String, String)> = groups
+        .iter()
+        .filter(|(_, members)| members.len() == 1)
+        .map(|(key, _)| key.clone())
+        .collect();
+    for ((resource, name), members) in &groups {
+        let reserved = RESOURCE_MEMBERS.contains(&name.as_str());
+        if members.len() == 1 && !reserved {
+            continue;
+        }
+        let mut renamed = Vec::new();
+        for &i in members {
+            let p = &planned[i];
+            let candidates = [
+                value_name(&p.id),
+                value_name(&format!("{} {}", p.method.as_str(), p.path)),
+                format!("{}_operation", name.trim_start_matches("r#")),
+            ];
+            let chosen = candidates
+                .into_iter()
+                .filter(|c| !RESOURCE_MEMBERS.contains(&c.as_str()))
+                .find(|c| taken.insert((resource.clone(), c.clone())))
+                .ok_or_else(|| {
+                    Error::spec(
+                        p.op.location(),
+                        format!(
+                            "operation {} cannot be given a method name of its own in `{resource}`",
+                            p.id
+                        ),
+                    )
+                })?;
+            renamed.push(format!("{} → `{chosen}`", p.id));
+            planned[i].method_name = chosen;
+        }
+        let first = &planned[members[0]].op;
+        let at = first
+            .get("x-sdk-operation-name")
+            .unwrap_or_else(|| first.clone());
+        let why = if reserved {
+            format!("`{name}` is a name the generated `{resource}` handle uses itself")
+        } else {
+            format!(
+                "the SDK name `{name}` is used by {} operations of `{resource}`",
+                members.len()
+            )
+        };
+        findings.warnings.push(Warning {
+            location: at.location(),
+            message: format!(
+                "{why}; named after their operation ids instead: {}",
+                renamed.join(", ")
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Builder type names (one per operation, in the resource's module) and the prefix of the
+/// types named after each operation (shared by every resource: the resource's name is added
+/// where two resources have operations of the same name).
+fn name_builders(planned: &mut [Planned]) {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for p in planned.iter_mut() {
+        let mut builder = type_name(p.method_name.trim_start_matches("r#"));
         let taken_elsewhere = |n: &str| {
             super::names::RESERVED_TYPE_NAMES.contains(&n)
                 || super::names::RUNTIME_NAMES.contains(&n)
+                || n == p.resource
         };
-        if taken_elsewhere(&builder_name) {
-            builder_name.push_str("Request");
+        if taken_elsewhere(&builder) {
+            builder.push_str("Request");
         }
+        *count.entry(builder.clone()).or_default() += 1;
+        p.builder_name = builder;
+    }
+    for p in planned.iter_mut() {
+        p.type_hint = if count[&p.builder_name] > 1 {
+            format!("{}{}", p.resource, p.builder_name)
+        } else {
+            p.builder_name.clone()
+        };
+    }
+}
 
-        let params = self.params(op, shared, &builder_name, path)?;
+fn string_list(node: &Node, key: &str) -> Vec<String> {
+    node.value()
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|t| {
+            t.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Operations<'_, '_> {
+    /// Adds one planned operation to its resource.
+    pub fn operation(&mut self, planned: Planned) -> Result<()> {
+        let Planned {
+            path,
+            method,
+            item,
+            op,
+            tags,
+            id,
+            resource: resource_name,
+            method_name,
+            builder_name,
+            type_hint,
+        } = planned;
+        let shared = item
+            .get("parameters")
+            .map(|p| p.items())
+            .unwrap_or_default();
+        let params = self.params(&op, &shared, &type_hint, &path)?;
         let body = match op.get("requestBody") {
-            Some(b) => Some(self.body(&b, &builder_name)?),
+            Some(b) => Some(self.body(&b, &type_hint)?),
             None => None,
         };
-        let (responses, errors) = self.responses(op, &builder_name)?;
-        let security = self.security(op)?;
+        let (responses, errors) = self.responses(&op, &type_hint)?;
+        let security = self.security(&op)?;
         let pagination = paginated(&responses, &params);
 
         let resource = self
@@ -113,7 +262,7 @@ impl Operations<'_, '_> {
             method_name,
             builder_name,
             method,
-            path: path.to_string(),
+            path,
             summary: op.str("summary").map(str::to_string),
             description: op.str("description").map(str::to_string),
             deprecated: op.flag("deprecated"),
@@ -177,8 +326,12 @@ impl Operations<'_, '_> {
                     .type_of(&s, &format!("{builder}{}", type_name(&wire)))?,
                 None => TypeRef::String,
             };
+            let mut name = value_name(&wire);
+            if BUILDER_MEMBERS.contains(&name.as_str()) {
+                name = format!("{name}_{location:?}").to_lowercase();
+            }
             params.push(Param {
-                name: unique(value_name(&wire), &mut taken),
+                name: unique(name, &mut taken),
                 required: location == ParamLocation::Path || node.flag("required"),
                 doc: node.str("description").map(str::to_string),
                 wire,
@@ -194,9 +347,20 @@ impl Operations<'_, '_> {
         params.sort_by_key(|p| (p.location != ParamLocation::Path, position(p)));
         for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
             if !path.contains(&format!("{{{}}}", p.wire)) {
-                return Err(Error::spec(
+                self.findings.errors.push((
                     op.location(),
                     format!("path parameter `{}` is not in the path {path}", p.wire),
+                ));
+            }
+        }
+        for named in template_names(path) {
+            let declared = params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire == named);
+            if !declared {
+                self.findings.errors.push((
+                    op.location(),
+                    format!("the path {path} names `{{{named}}}` but no path parameter `{named}` is declared"),
                 ));
             }
         }
@@ -330,6 +494,14 @@ pub fn security_scheme(
             None
         }
     }
+}
+
+/// The names of a path template's `{...}` segments.
+fn template_names(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
 }
 
 fn is_json(media: &str) -> bool {

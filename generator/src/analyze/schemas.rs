@@ -1,10 +1,11 @@
 //! Schemas → named types and type references.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::names::{type_name, unique, value_name};
+use super::lint::{self, Findings};
+use super::names::{type_name, unique, value_name, variant_names};
 use crate::diag::{Result, Warning};
 use crate::load::{Loader, Node};
 use crate::model::{EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind, TypeRef};
@@ -21,7 +22,26 @@ pub struct Types<'a> {
     tag_fields: Vec<(String, String)>,
     /// Loose mappings that were made.
     pub warnings: Vec<Warning>,
+    /// What the linter found in the schemas read.
+    pub findings: Findings,
+    linted: HashSet<String>,
     depth: usize,
+    /// How each type came to be named, in the order the types were created.
+    origins: Vec<(String, Origin)>,
+    /// The types being defined, innermost last: the parent of an inline schema.
+    defining: Vec<String>,
+}
+
+/// Where a type's name comes from, for the final naming pass.
+#[derive(Debug, Clone)]
+enum Origin {
+    /// A schema file or component: named after it (`key` tells two of the same name apart).
+    Named { base: String, key: String },
+    /// An inline schema, named after its parent (`None`: after an operation) and a suffix.
+    Inline {
+        base: String,
+        parent: Option<String>,
+    },
 }
 
 impl<'a> Types<'a> {
@@ -37,13 +57,17 @@ impl<'a> Types<'a> {
             by_node: HashMap::new(),
             tag_fields: Vec::new(),
             warnings: Vec::new(),
+            findings: Findings::default(),
+            linted: HashSet::new(),
             depth: 0,
+            origins: Vec::new(),
+            defining: Vec::new(),
         }
     }
 
     /// The type of the schema at `node`; `hint` names it if it must become a new named type.
     pub fn type_of(&mut self, node: &Node, hint: &str) -> Result<TypeRef> {
-        let schema = Schema::read(node);
+        let schema = self.read(node);
         if let Some((at, reference)) = &schema.reference {
             let target = self.loader.resolve(at, reference)?;
             return self.named(&target);
@@ -54,7 +78,7 @@ impl<'a> Types<'a> {
             if let Some(name) = self.by_node.get(&node.key()) {
                 return Ok(TypeRef::Named(name.clone()));
             }
-            let name = unique(type_name(hint), &mut self.names);
+            let name = self.new_name(type_name(hint), None);
             self.by_node.insert(node.key(), name.clone());
             self.nested(node, |types| types.define(name.clone(), &schema))?;
             return Ok(TypeRef::Named(name));
@@ -84,9 +108,9 @@ impl<'a> Types<'a> {
         if let Some(name) = self.by_node.get(&target.key()) {
             return Ok(TypeRef::Named(name.clone()));
         }
-        let name = unique(type_name(&schema_name(&target)), &mut self.names);
+        let name = self.new_name(type_name(&schema_name(&target)), Some(&target));
         self.by_node.insert(target.key(), name.clone());
-        let schema = Schema::read(&target);
+        let schema = self.read(&target);
         self.define(name.clone(), &schema)?;
         Ok(TypeRef::Named(name))
     }
@@ -94,6 +118,13 @@ impl<'a> Types<'a> {
     /// Defines `name` from `schema`. The name is reserved before anything nested is
     /// analyzed, so recursive schemas terminate.
     fn define(&mut self, name: String, schema: &Schema) -> Result<()> {
+        self.defining.push(name.clone());
+        let result = self.define_kind(name, schema);
+        self.defining.pop();
+        result
+    }
+
+    fn define_kind(&mut self, name: String, schema: &Schema) -> Result<()> {
         self.defs
             .insert(name.clone(), self.placeholder(&name, schema));
         let kind = if !schema.one_of.is_empty() || !schema.any_of.is_empty() {
@@ -117,6 +148,122 @@ impl<'a> Types<'a> {
             def.kind = kind;
         }
         Ok(())
+    }
+
+    /// A provisional name for a new type (unique, possibly numbered), recorded with its origin
+    /// so that [`Types::final_names`] can name every type without numbers.
+    fn new_name(&mut self, base: String, named_after: Option<&Node>) -> String {
+        let name = unique(base.clone(), &mut self.names);
+        let origin = match named_after {
+            Some(node) => Origin::Named {
+                base,
+                key: node.key(),
+            },
+            None => Origin::Inline {
+                base,
+                parent: self.defining.last().cloned(),
+            },
+        };
+        self.origins.push((name.clone(), origin));
+        name
+    }
+
+    /// Final names, provisional → final, for the types that are kept: schema files and
+    /// components first (they keep their own name; two of the same name are told apart by
+    /// their folders), then inline schemas (named after their parent's final name; one that
+    /// meets a schema's name gets its kind appended). Names that still collide keep a number,
+    /// with a warning.
+    pub fn final_names(&mut self, kept: &BTreeMap<String, TypeDef>) -> BTreeMap<String, String> {
+        let mut taken: BTreeSet<String> = super::names::RESERVED_TYPE_NAMES
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        let mut map = BTreeMap::new();
+        let mut named: Vec<(&String, &String, &String)> = self
+            .origins
+            .iter()
+            .filter(|(name, _)| kept.contains_key(name))
+            .filter_map(|(name, origin)| match origin {
+                Origin::Named { base, key } => Some((base, key, name)),
+                Origin::Inline { .. } => None,
+            })
+            .collect();
+        named.sort();
+        let mut collisions = Vec::new();
+        for (base, key, name) in named {
+            let folders: Vec<String> = key
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .rsplit('/')
+                .skip(1)
+                .take(3)
+                .map(type_name)
+                .collect();
+            let mut candidates = vec![base.clone()];
+            let mut prefix = String::new();
+            for folder in &folders {
+                prefix = format!("{folder}{prefix}");
+                candidates.push(format!("{prefix}{base}"));
+            }
+            let chosen = candidates.into_iter().find(|c| taken.insert(c.clone()));
+            let chosen = chosen.unwrap_or_else(|| {
+                collisions.push(key.clone());
+                unique(base.clone(), &mut taken)
+            });
+            map.insert(name.clone(), chosen);
+        }
+        for (name, origin) in &self.origins {
+            let (Origin::Inline { base, parent }, Some(def)) = (origin, kept.get(name)) else {
+                continue;
+            };
+            let base = match parent.as_ref().and_then(|p| Some((p, map.get(p)?))) {
+                Some((provisional, fin)) if base.starts_with(provisional.as_str()) => {
+                    format!("{fin}{}", &base[provisional.len()..])
+                }
+                _ => base.clone(),
+            };
+            let kind = match def.kind {
+                TypeKind::Struct { .. } => "Object",
+                TypeKind::StringEnum { .. } => "Enum",
+                TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => "Union",
+                TypeKind::Alias(_) => "Value",
+            };
+            let chosen = [base.clone(), format!("{base}{kind}")]
+                .into_iter()
+                .find(|c| taken.insert(c.clone()));
+            let chosen = chosen.unwrap_or_else(|| {
+                collisions.push(def.origin.to_string());
+                unique(base.clone(), &mut taken)
+            });
+            map.insert(name.clone(), chosen);
+        }
+        for at in collisions {
+            self.warnings.push(Warning {
+                location: kept
+                    .values()
+                    .find(|d| d.origin.to_string() == at)
+                    .map_or_else(
+                        || crate::diag::Location {
+                            file: at.clone().into(),
+                            pointer: String::new(),
+                            line: None,
+                        },
+                        |d| d.origin.clone(),
+                    ),
+                message: "no name of its own could be derived for this type; it has a number"
+                    .into(),
+            });
+        }
+        map
+    }
+
+    /// Reads a schema, linting it the first time it is read.
+    fn read(&mut self, node: &Node) -> Schema {
+        if self.linted.insert(node.key()) {
+            lint::schema(node, &mut self.findings);
+        }
+        Schema::read(node)
     }
 
     /// A type definition of `schema` that is not filled in yet.
@@ -194,7 +341,7 @@ impl<'a> Types<'a> {
             };
             variants.push((name.to_string(), ty));
         }
-        let name = unique(type_name(hint), &mut self.names);
+        let name = self.new_name(type_name(hint), None);
         self.defs.insert(
             name.clone(),
             TypeDef {
@@ -231,14 +378,20 @@ impl<'a> Types<'a> {
         let mut required: BTreeSet<String> = BTreeSet::new();
         let mut additional = schema.additional.clone();
         self.collect_members(schema, &mut properties, &mut required, &mut additional, 0)?;
+        if matches!(additional, Additional::Unspecified | Additional::Forbidden) {
+            let declared: Vec<&str> = properties.iter().map(|(w, _)| w.as_str()).collect();
+            let required: Vec<String> = required.iter().cloned().collect();
+            lint::required_without_property(&schema.node, &required, &declared, &mut self.findings);
+        }
         let mut taken = BTreeSet::new();
         let mut fields = Vec::with_capacity(properties.len());
         for (wire, node) in properties {
-            let own = Schema::read(&node);
+            let own = self.read(&node);
             let target = match &own.reference {
-                Some((at, r)) => Some(Schema::read(
-                    &self.loader.deref(&self.loader.resolve(at, r)?)?,
-                )),
+                Some((at, r)) => {
+                    let target = self.loader.deref(&self.loader.resolve(at, r)?)?;
+                    Some(self.read(&target))
+                }
                 None => None,
             };
             let read_only = own.read_only || target.as_ref().is_some_and(|t| t.read_only);
@@ -288,7 +441,7 @@ impl<'a> Types<'a> {
         }
         for member in &schema.all_of {
             let member = self.loader.deref(member)?;
-            let m = Schema::read(&member);
+            let m = self.read(&member);
             if !m.one_of.is_empty() || !m.any_of.is_empty() {
                 self.warn(&member, "oneOf/anyOf inside allOf is not merged; its members are left out of the struct");
             }
@@ -325,7 +478,8 @@ impl<'a> Types<'a> {
     fn distributed(&mut self, name: &str, schema: &Schema) -> Result<Option<TypeKind>> {
         let mut union = None;
         for (i, member) in schema.all_of.iter().enumerate() {
-            let read = Schema::read(&self.loader.deref(member)?);
+            let member = self.loader.deref(member)?;
+            let read = self.read(&member);
             if !read.one_of.is_empty() || !read.any_of.is_empty() {
                 union = Some((i, read));
                 break;
@@ -356,7 +510,7 @@ impl<'a> Types<'a> {
         if let Some(existing) = self.by_node.get(&key) {
             return Ok(TypeRef::Named(existing.clone()));
         }
-        let struct_name = unique(type_name(&format!("{name}{label}")), &mut self.names);
+        let struct_name = self.new_name(type_name(&format!("{name}{label}")), None);
         self.by_node.insert(key, struct_name.clone());
         let mut whole = rest.clone();
         whole.all_of.insert(0, member.clone());
@@ -364,7 +518,10 @@ impl<'a> Types<'a> {
         let mut def = self.placeholder(&struct_name, &described);
         def.doc = def.doc.or_else(|| rest.description.clone());
         self.defs.insert(struct_name.clone(), def);
-        let kind = self.nested(member, |types| types.structure(&struct_name, &whole))?;
+        self.defining.push(struct_name.clone());
+        let kind = self.nested(member, |types| types.structure(&struct_name, &whole));
+        self.defining.pop();
+        let kind = kind?;
         if let Some(def) = self.defs.get_mut(&struct_name) {
             def.kind = kind;
         }
@@ -410,10 +567,12 @@ impl<'a> Types<'a> {
             }
         }
         // `Unknown` is the catch-all variant of unions that are received.
-        let mut taken = BTreeSet::from(["Unknown".to_string()]);
+        let wires: Vec<&str> = mapping.iter().map(|(w, _)| w.as_str()).collect();
+        let mut names = variant_names(&wires, &["Unknown"]).into_iter();
         let mut variants = Vec::new();
         let own_key = schema.node.key();
         for (tag_value, node) in mapping {
+            let variant_name = names.next().unwrap_or_default();
             let target = self.loader.deref(&node)?;
             let payload = if let Some(rest) = rest {
                 self.merged(name, &node, &schema_name(&target), rest)?
@@ -429,7 +588,7 @@ impl<'a> Types<'a> {
                     self.tag_fields
                         .push((payload.clone(), disc.property.clone()));
                     variants.push(TaggedVariant {
-                        name: unique(type_name(&tag_value), &mut taken),
+                        name: variant_name,
                         tag_value,
                         payload,
                     });
@@ -470,13 +629,19 @@ impl<'a> Types<'a> {
         } else {
             schema_name(target)
         };
-        let struct_name = unique(type_name(&own), &mut self.names);
+        let named_after = (target.key() != base.node.key()).then_some(target);
+        self.defining.push(name.to_string());
+        let struct_name = self.new_name(type_name(&own), named_after);
+        self.defining.pop();
         if target.key() != base.node.key() {
             self.by_node.insert(target.key(), struct_name.clone());
         }
         let described = Schema::read(target);
         let mut def = self.placeholder(&struct_name, &described);
-        def.kind = self.structure(&struct_name, base)?;
+        self.defining.push(struct_name.clone());
+        let kind = self.structure(&struct_name, base);
+        self.defining.pop();
+        def.kind = kind?;
         self.defs.insert(struct_name.clone(), def);
         Ok(TypeRef::Named(struct_name))
     }
@@ -490,15 +655,9 @@ impl<'a> Types<'a> {
         let mut taken = BTreeSet::new();
         let mut variants = Vec::new();
         for (i, m) in members.iter().enumerate() {
-            let label = format!("Variant{}", i + 1);
+            let label = self.member_label(m, i)?;
             let ty = match rest {
-                Some(rest) => {
-                    let label = match m.ref_target() {
-                        Some(_) => schema_name(&self.loader.deref(m)?),
-                        None => label,
-                    };
-                    self.merged(name, m, &label, rest)?
-                }
+                Some(rest) => self.merged(name, m, &label, rest)?,
                 None => self.type_of(m, &format!("{name}{label}"))?,
             };
             let base = match &ty {
@@ -510,6 +669,28 @@ impl<'a> Types<'a> {
             variants.push((unique(base, &mut taken), ty));
         }
         Ok(TypeKind::Untagged { variants })
+    }
+
+    /// What an untagged union's member is called: the schema it refers to; else its `title`;
+    /// else the one schema its `allOf` refers to; else its position.
+    fn member_label(&self, member: &Node, index: usize) -> Result<String> {
+        if member.ref_target().is_some() {
+            return Ok(type_name(&schema_name(&self.loader.deref(member)?)));
+        }
+        if let Some(title) = member.str("title") {
+            return Ok(type_name(title));
+        }
+        let refs: Vec<Node> = member
+            .get("allOf")
+            .map(|a| a.items())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| n.ref_target().is_some())
+            .collect();
+        if let [only] = refs.as_slice() {
+            return Ok(type_name(&schema_name(&self.loader.deref(only)?)));
+        }
+        Ok(format!("Variant{}", index + 1))
     }
 
     /// The discriminator members of tagged unions' payloads: (payload struct, tag property).
@@ -565,16 +746,16 @@ fn string_enum(schema: &Schema) -> Option<Vec<EnumVariant>> {
     if values.is_empty() || !values.iter().all(Value::is_string) {
         return None;
     }
-    let mut taken = BTreeSet::new();
+    let wires: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
     // `Unknown` is the catch-all variant's name.
-    taken.insert("Unknown".to_string());
+    let names = variant_names(&wires, &["Unknown"]);
     Some(
-        values
+        wires
             .iter()
-            .filter_map(Value::as_str)
-            .map(|wire| EnumVariant {
+            .zip(names)
+            .map(|(wire, name)| EnumVariant {
                 wire: wire.to_string(),
-                name: unique(type_name(wire), &mut taken),
+                name,
             })
             .collect(),
     )

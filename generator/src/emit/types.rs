@@ -247,10 +247,12 @@ fn string_enum(
         let w = &v.wire;
         quote! { #w => Self::#n, }
     });
+    let lints = case_lints(variants.iter().map(|v| v.name.as_str()));
     let mut items = vec![
         quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #lints
             pub enum #name {
                 #( #vs )*
                 /// A value this version of the SDK does not know (the API added it later).
@@ -311,6 +313,16 @@ fn string_enum(
     items
 }
 
+/// Allows the case lints on an enum whose variants keep a value's own spelling (values that
+/// differ only in case).
+fn case_lints<'a>(mut names: impl Iterator<Item = &'a str>) -> TokenStream {
+    if names.all(crate::analyze::is_camel_case) {
+        quote!()
+    } else {
+        quote!(#[allow(non_camel_case_types, clippy::upper_case_acronyms)])
+    }
+}
+
 /// Whether a type is written (`Serialize`) and read (`Deserialize`); a type used in neither
 /// direction (not emitted in practice) gets both.
 fn directions(def: &TypeDef) -> (bool, bool) {
@@ -357,9 +369,11 @@ fn tagged(
                 }
             }
         });
+    let lints = case_lints(variants.iter().map(|v| v.name.as_str()));
     let mut items = vec![quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #lints
         pub enum #name {
             #( #vs )*
             #unknown

@@ -1,0 +1,315 @@
+//! Spec validation, as an OpenAPI linter would do it, on every schema the generator reads.
+//!
+//! Errors are mistakes that would make the SDK wrong (a `type` that does not exist, a
+//! keyword misspelt so that it silently means nothing); warnings are places where the
+//! generated code is looser than the spec says (an unknown keyword or format, which only
+//! annotates). Both name file#pointer (line).
+
+use serde_json::Value;
+
+use crate::diag::{Location, Warning};
+use crate::load::Node;
+
+/// JSON Schema 2020-12 keywords, and those OpenAPI adds to its schema objects (3.0's
+/// `nullable` included).
+const KEYWORDS: &[&str] = &[
+    "$schema",
+    "$id",
+    "$ref",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$defs",
+    "$comment",
+    "$vocabulary",
+    "definitions",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "prefixItems",
+    "items",
+    "contains",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "type",
+    "enum",
+    "const",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxContains",
+    "minContains",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "dependentRequired",
+    "format",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+    "title",
+    "description",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "examples",
+    "discriminator",
+    "xml",
+    "externalDocs",
+    "example",
+    "nullable",
+];
+
+/// The JSON Schema types.
+const TYPES: &[&str] = &[
+    "string", "integer", "number", "boolean", "object", "array", "null",
+];
+
+/// Formats the generator knows: those it maps to a Rust type, and the other JSON Schema and
+/// OpenAPI formats, which annotate a string or number without changing its Rust type.
+const FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+    "int32",
+    "int64",
+    "float",
+    "double",
+    "byte",
+    "binary",
+    "password",
+];
+
+/// What the linter found.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Mistakes: generation stops and lists them all.
+    pub errors: Vec<(Location, String)>,
+    /// Looser than the spec: reported; `--strict` fails on them.
+    pub warnings: Vec<Warning>,
+}
+
+impl Findings {
+    fn error(&mut self, node: &Node, message: String) {
+        self.errors.push((node.location(), message));
+    }
+
+    fn warn(&mut self, node: &Node, message: String) {
+        self.warnings.push(Warning {
+            location: node.location(),
+            message,
+        });
+    }
+}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
+pub fn suggestion<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 2.min(c.len() / 3).max(1) || c.eq_ignore_ascii_case(word))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn did_you_mean(found: Option<&str>) -> String {
+    found.map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
+}
+
+/// Checks one schema object: its keywords, `type`, `format` and `required`.
+pub fn schema(node: &Node, findings: &mut Findings) {
+    let map = match node.value() {
+        Value::Object(map) => map,
+        Value::Bool(_) => return,
+        other => {
+            findings.error(
+                node,
+                format!(
+                    "a schema must be an object or a boolean, not {}",
+                    kind(other)
+                ),
+            );
+            return;
+        }
+    };
+    // A reference object's siblings are read like any schema's (3.1), so they are linted too.
+    for key in map.keys().filter(|k| !k.starts_with("x-")) {
+        if KEYWORDS.contains(&key.as_str()) {
+            continue;
+        }
+        let at = node.get(key).unwrap_or_else(|| node.clone());
+        match suggestion(key, KEYWORDS.iter().copied()) {
+            Some(s) => findings.error(
+                &at,
+                format!("unknown schema keyword `{key}`{}", did_you_mean(Some(s))),
+            ),
+            None => findings.warn(
+                &at,
+                format!("unknown schema keyword `{key}` is ignored (extensions start with `x-`)"),
+            ),
+        }
+    }
+    if let Some(t) = node.get("type") {
+        let names: Vec<&Value> = match t.value() {
+            Value::Array(items) => items.iter().collect(),
+            one => vec![one],
+        };
+        for name in names {
+            match name.as_str() {
+                Some(n) if TYPES.contains(&n) => {}
+                Some(n) => findings.error(
+                    &t,
+                    format!(
+                        "`{n}` is not a JSON Schema type ({}){}",
+                        TYPES.join(", "),
+                        did_you_mean(suggestion(n, TYPES.iter().copied()))
+                    ),
+                ),
+                None => findings.error(
+                    &t,
+                    format!(
+                        "`type` must be a string or a list of strings, not {}",
+                        kind(name)
+                    ),
+                ),
+            }
+        }
+    }
+    if let Some(f) = node.get("format") {
+        match f.value().as_str() {
+            Some(name) if FORMATS.contains(&name) => {}
+            Some(name) => findings.warn(
+                &f,
+                format!(
+                    "unknown format `{name}`: the value keeps its plain type{}",
+                    did_you_mean(suggestion(name, FORMATS.iter().copied()))
+                ),
+            ),
+            None => findings.error(&f, "`format` must be a string".into()),
+        }
+    }
+    for key in ["required", "enum", "allOf", "oneOf", "anyOf"] {
+        if let Some(n) = node.get(key) {
+            if !n.value().is_array() {
+                findings.error(
+                    &n,
+                    format!("`{key}` must be a list, not {}", kind(n.value())),
+                );
+            }
+        }
+    }
+    if let Some(r) = node.get("required") {
+        for name in r.value().as_array().into_iter().flatten() {
+            if !name.is_string() {
+                findings.error(&r, format!("`required` lists names, not {}", kind(name)));
+            }
+        }
+    }
+    if let Some(p) = node.get("properties") {
+        if !p.value().is_object() {
+            findings.error(
+                &p,
+                format!("`properties` must be a map, not {}", kind(p.value())),
+            );
+        }
+    }
+}
+
+/// `required` names that no property of the (merged) object declares: the member would
+/// be dropped on decoding, or the spec misspells a property.
+pub fn required_without_property(
+    node: &Node,
+    required: &[String],
+    properties: &[&str],
+    findings: &mut Findings,
+) {
+    for name in required {
+        if properties.contains(&name.as_str()) {
+            continue;
+        }
+        let at = node.get("required").unwrap_or_else(|| node.clone());
+        match suggestion(name, properties.iter().copied()) {
+            Some(s) => findings.error(
+                &at,
+                format!(
+                    "`required` names `{name}`, which is not a property{}",
+                    did_you_mean(Some(s))
+                ),
+            ),
+            None => findings.warn(
+                &at,
+                format!(
+                    "`required` names `{name}`, which no property declares; it is not in the type"
+                ),
+            ),
+        }
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keywords_only() {
+        assert_eq!(
+            suggestion("requried", KEYWORDS.iter().copied()),
+            Some("required")
+        );
+        assert_eq!(suggestion("strnig", TYPES.iter().copied()), Some("string"));
+        assert_eq!(
+            suggestion("ReadOnly", KEYWORDS.iter().copied()),
+            Some("readOnly")
+        );
+        assert_eq!(suggestion("bin", FORMATS.iter().copied()), None);
+        assert_eq!(suggestion("summary", KEYWORDS.iter().copied()), None);
+    }
+}

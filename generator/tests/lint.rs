@@ -1,0 +1,241 @@
+//! Spec validation: mistakes are errors naming file#pointer (line) with a "did you mean";
+//! looser-than-the-spec places are warnings that `--strict` turns into a failure; names that
+//! repeat are derived from what tells them apart, never numbered.
+
+use std::path::Path;
+
+use rebilly_sdk_gen::{generate, Filter, Generated};
+
+const HEAD: &str = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\n";
+
+fn write(dir: &Path, spec: &str) {
+    std::fs::write(dir.join("openapi.yaml"), spec).unwrap();
+}
+
+fn try_gen(spec: &str, filter: &Filter) -> Result<Generated, String> {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), spec);
+    generate(dir.path(), filter, "t").map_err(|e| e.to_string())
+}
+
+fn gen(spec: &str) -> Generated {
+    try_gen(spec, &Filter::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn error(spec: &str) -> String {
+    try_gen(spec, &Filter::default()).expect_err("must fail")
+}
+
+/// One GET /things answering `schema` (indented YAML under `schema:`).
+fn with_schema(schema: &str) -> String {
+    let schema = schema.replace('\n', "\n                ");
+    format!("{HEAD}paths:\n  /things:\n    get:\n      operationId: GetThings\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                {schema}\n")
+}
+
+fn warnings(g: &Generated) -> Vec<String> {
+    g.warnings.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn a_misspelt_type_is_an_error_with_a_suggestion() {
+    let e = error(&with_schema(
+        "type: object\nproperties:\n  name: {type: strnig}",
+    ));
+    assert!(
+        e.contains("openapi.yaml#/paths/~1things/get/responses/200/content/application~1json/schema/properties/name/type (line 15)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("`strnig` is not a JSON Schema type") && e.contains("did you mean `string`?"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_misspelt_keyword_is_an_error_and_every_error_is_listed() {
+    let e = error(&with_schema(
+        "type: object\nrequried: [name]\nproperties:\n  name: {type: string}\n  count: {type: integr}",
+    ));
+    assert!(e.starts_with("2 error(s) in the spec"), "{e}");
+    assert!(
+        e.contains("schema/requried (line 14): unknown schema keyword `requried`; did you mean `required`?"),
+        "{e}"
+    );
+    assert!(e.contains("did you mean `integer`?"), "{e}");
+}
+
+#[test]
+fn required_must_name_a_property() {
+    let e = error(&with_schema(
+        "type: object\nrequired: [nmae]\nproperties:\n  name: {type: string}",
+    ));
+    assert!(
+        e.contains("`required` names `nmae`, which is not a property; did you mean `name`?"),
+        "{e}"
+    );
+    // Far from every property: a warning (the member is left out), which --strict refuses.
+    let g = gen(&with_schema(
+        "type: object\nrequired: [total]\nproperties:\n  name: {type: string}",
+    ));
+    let w = warnings(&g);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("schema/required (line 14)") && w.contains("`total`")),
+        "{w:?}"
+    );
+    assert!(g.strict().is_err());
+}
+
+#[test]
+fn unknown_formats_and_keywords_are_warnings_that_strict_refuses() {
+    let g = gen(&with_schema(
+        "type: object\nproperties:\n  bin: {type: string, format: bin}\n  tags: {type: array, items: {type: string}, frobnicate: true}",
+    ));
+    let w = warnings(&g);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("properties/bin/format (line 15)")
+                && w.contains("unknown format `bin`")),
+        "{w:?}"
+    );
+    assert!(
+        w.iter()
+            .any(|w| w.contains("unknown schema keyword `frobnicate` is ignored")),
+        "{w:?}"
+    );
+    let strict = g
+        .strict()
+        .expect_err("strict fails on warnings")
+        .to_string();
+    assert!(strict.contains("2 warning(s)"), "{strict}");
+}
+
+#[test]
+fn duplicate_operation_ids_and_path_parameters_that_disagree() {
+    let e = error(&format!(
+        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      operationId: Same\n      responses: {{'204': {{description: ok}}}}\n  /b:\n    get:\n      operationId: Same\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n      responses: {{'204': {{description: ok}}}}\n"
+    ));
+    assert!(
+        e.contains("operationId `Same` of GET /b is also the operationId of GET /a/{id}"),
+        "{e}"
+    );
+    assert!(
+        e.contains("the path /a/{id} names `{id}` but no path parameter `id` is declared"),
+        "{e}"
+    );
+    assert!(
+        e.contains("path parameter `id` is not in the path /b"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_discriminator_mapping_to_a_missing_schema_is_an_error() {
+    let e = error(&with_schema(
+        "type: object\ndiscriminator:\n  propertyName: kind\n  mapping:\n    a: '#/components/schemas/Nope'\nproperties:\n  kind: {type: string}",
+    ));
+    assert!(e.contains("Nope"), "{e}");
+    assert!(e.contains("openapi.yaml#"), "{e}");
+}
+
+/// Two resources' operations sharing `x-sdk-operation-name`s, a reserved query parameter,
+/// and a skipped operation.
+fn naming_spec() -> String {
+    let op = |method: &str, path: &str, id: &str, name: &str, extra: &str| {
+        format!("  {path}:\n    {method}:\n      operationId: {id}\n      x-sdk-operation-name: {name}\n      tags: [Tags]\n{extra}      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{type: object, properties: {{a: {{type: string}}}}}}}}}}\n")
+    };
+    let client_param = "      parameters:\n        - {name: client, in: query, schema: {type: string}}\n        - {name: body, in: header, schema: {type: string}}\n";
+    format!(
+        "{HEAD}paths:\n{}{}{}{}",
+        op("get", "/tags", "GetTagCollection", "getAll", client_param),
+        op("get", "/tags-rules", "GetTagRuleCollection", "getAll", ""),
+        op(
+            "get",
+            "/tags-hidden",
+            "GetHidden",
+            "getHidden",
+            "      x-sdk-skip: true\n"
+        ),
+        op("get", "/tags-new", "GetNew", "new", ""),
+    )
+}
+
+#[test]
+fn repeated_sdk_names_are_derived_from_operation_ids_never_numbered() {
+    let g = gen(&naming_spec());
+    let ops = &g.api.resources["Tags"].operations;
+    let names: Vec<&str> = ops.iter().map(|o| o.method_name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["get_tag_collection", "get_tag_rule_collection", "get_new"]
+    );
+    // Inline types are named after the operations, not numbered.
+    let types: Vec<&String> = g.api.types.keys().collect();
+    assert!(
+        types.iter().all(|t| !t.ends_with(char::is_numeric)),
+        "{types:?}"
+    );
+    assert!(
+        g.api.types.contains_key("GetTagRuleCollectionResponse"),
+        "{types:?}"
+    );
+    let w = warnings(&g);
+    assert!(
+        w.iter().any(
+            |w| w.contains("the SDK name `get_all` is used by 2 operations of `Tags`")
+                && w.contains("GetTagRuleCollection → `get_tag_rule_collection`")
+        ),
+        "{w:?}"
+    );
+    assert!(
+        w.iter()
+            .any(|w| w.contains("`new` is a name the generated `Tags` handle uses itself")),
+        "{w:?}"
+    );
+    // Parameters never take the names of the builder's own members.
+    let params: Vec<&str> = ops[0].params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(params, ["client_query", "body_header"]);
+    assert!(
+        ops.iter().all(|o| o.id != "GetHidden"),
+        "x-sdk-skip is honoured"
+    );
+}
+
+#[test]
+fn skipped_operations_can_be_included() {
+    let g = try_gen(
+        &naming_spec(),
+        &Filter {
+            include_skipped: true,
+            ..Filter::default()
+        },
+    )
+    .unwrap();
+    assert!(g.api.resources["Tags"]
+        .operations
+        .iter()
+        .any(|o| o.id == "GetHidden" && o.method_name == "get_hidden"));
+}
+
+#[test]
+fn enum_values_that_differ_in_case_or_name_the_catch_all_keep_distinct_names() {
+    let g = gen(&with_schema(
+        "type: string\nenum: [credit_not_processed, CREDIT_NOT_PROCESSED, unknown, '127', '12.7']",
+    ));
+    let rebilly_sdk_gen::model::TypeKind::StringEnum { variants } =
+        &g.api.types["GetThingsResponse"].kind
+    else {
+        panic!("not an enum")
+    };
+    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "CreditNotProcessed",
+            "CREDIT_NOT_PROCESSED",
+            "UnknownValue",
+            "V127",
+            "V12_7"
+        ]
+    );
+}
