@@ -62,7 +62,7 @@ fn cargo_run(krate: &Path, repo: &Path) -> std::process::Output {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["run", "--quiet", "--offline"])
         .current_dir(krate)
-        .env("CARGO_TARGET_DIR", repo.join("target/history-login"))
+        .env("CARGO_TARGET_DIR", repo.join("target/sdk-checks"))
         .env("RUSTFLAGS", "-D warnings")
         .output()
         .unwrap()
@@ -81,7 +81,11 @@ fn the_sdk_of_every_upstream_snapshot_logs_a_customer_in() {
         let spec = history().join(snapshot).join("openapi/openapi.yaml");
         let generated = generate(&spec, &filter, snapshot).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(generated.api.operation_count(), 16, "{snapshot}");
-        write::write_files(&krate.join(format!("src/gen/s{snapshot}")), &generated.files).unwrap();
+        write::write_files(
+            &krate.join(format!("src/gen/s{snapshot}")),
+            &generated.files,
+        )
+        .unwrap();
     }
     std::fs::write(krate.join("src/main.rs"), main_rs()).unwrap();
     std::fs::write(

@@ -316,6 +316,11 @@ impl<'a> Types<'a> {
     /// `type: [string, integer, ...]`: an untagged enum with a variant per type, tried in an
     /// order that keeps integers from being read as floats.
     fn multi_type(&mut self, schema: &Schema, types: &[JsonType], hint: &str) -> Result<TypeRef> {
+        // One schema location is one type, however often it is reached.
+        let key = format!("multi|{}", schema.node.key());
+        if let Some(name) = self.by_node.get(&key) {
+            return Ok(TypeRef::Named(name.clone()));
+        }
         let mut ordered = types.to_vec();
         ordered.sort_by_key(|t| match t {
             JsonType::Boolean => 0,
@@ -342,6 +347,7 @@ impl<'a> Types<'a> {
             variants.push((name.to_string(), ty));
         }
         let name = self.new_name(type_name(hint), None);
+        self.by_node.insert(key, name.clone());
         self.defs.insert(
             name.clone(),
             TypeDef {
