@@ -9,6 +9,8 @@
 mod client;
 mod credentials;
 mod error;
+#[cfg(feature = "fidelity")]
+pub mod fidelity;
 mod paginate;
 mod request;
 mod response;

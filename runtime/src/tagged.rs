@@ -6,7 +6,7 @@
 //! the tag as a field of its own (a schema used inside and outside its union), and an
 //! unknown variant keeps every member it was sent.
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::DeserializeOwned;
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -26,11 +26,23 @@ pub fn read<'de, D: Deserializer<'de>>(
 }
 
 /// Decodes a variant's payload from the union's object (tag member included: a payload that
-/// declares the tag reads it, others ignore it).
-pub fn payload<'de, T: DeserializeOwned, D: Deserializer<'de>>(
-    object: Object,
-) -> Result<T, D::Error> {
-    T::deserialize(Value::Object(object)).map_err(D::Error::custom)
+/// declares the tag reads it, others ignore it). When the object does not fit the variant's
+/// type, it comes back untouched, and the union keeps it whole as its unknown variant:
+/// JSON Schema only holds a value to the schema it is declared with, so a base schema's
+/// value may carry a subtype's tag with only the base's members.
+pub fn payload<T: DeserializeOwned>(tag: &str, object: Object) -> Result<T, Object> {
+    let value = Value::Object(object);
+    #[cfg(feature = "fidelity")]
+    let decoded = crate::fidelity::payload(tag, &value);
+    #[cfg(not(feature = "fidelity"))]
+    let decoded = {
+        let _ = tag;
+        T::deserialize(&value)
+    };
+    decoded.map_err(|_| match value {
+        Value::Object(object) => object,
+        _ => Object::new(),
+    })
 }
 
 /// Writes `payload` with the tag member set to `value` (whatever the payload holds there).
@@ -66,8 +78,11 @@ mod tests {
         let (tag, object) = read(json!({"kind": "a", "name": "x", "more": 1}), "kind").unwrap();
         assert_eq!(tag.as_deref(), Some("a"));
         assert_eq!(object.len(), 3);
-        let p: Payload = payload::<_, Value>(object).unwrap();
+        let p: Payload = payload("kind", object).unwrap();
         assert_eq!(p.name, "x");
+        let (_, object) = read(json!({"kind": "a", "other": 1}), "kind").unwrap();
+        let kept = payload::<Payload>("kind", object.clone()).unwrap_err();
+        assert_eq!(kept, object, "an object that does not fit comes back whole");
     }
 
     #[test]

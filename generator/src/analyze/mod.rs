@@ -189,7 +189,7 @@ fn strip_tags(api: &mut Api, tag_fields: Vec<(String, String)>) {
     let mut standalone = BTreeSet::new();
     let mut note = |ty: &TypeRef| {
         let mut ty = ty;
-        while let TypeRef::Array(t) | TypeRef::Map(t) = ty {
+        while let TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) = ty {
             ty = t;
         }
         if let TypeRef::Named(n) = ty {
@@ -248,7 +248,9 @@ fn mark_usage(api: &mut Api) {
     let mut stack = roots;
     while let Some((group, ty, request)) = stack.pop() {
         match ty {
-            TypeRef::Array(t) | TypeRef::Map(t) => stack.push((group, *t, request)),
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => {
+                stack.push((group, *t, request))
+            }
             TypeRef::Named(name) => {
                 if !seen.insert((group.clone(), name.clone(), request)) {
                     continue;
@@ -308,6 +310,7 @@ fn box_recursive_fields(api: &mut Api) {
     fn inline_named(ty: &TypeRef) -> Option<&str> {
         match ty {
             TypeRef::Named(n) => Some(n),
+            TypeRef::Nullable(t) => inline_named(t),
             _ => None,
         }
     }
@@ -381,7 +384,7 @@ fn rename_types(api: &mut Api, names: &BTreeMap<String, String>) {
                     *n = new.clone();
                 }
             }
-            TypeRef::Array(t) | TypeRef::Map(t) => fix(t, names),
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => fix(t, names),
             _ => {}
         }
     }

@@ -146,8 +146,8 @@ pub fn variant_names(wires: &[&str], reserved: &[&str]) -> Vec<String> {
     out
 }
 
-/// Whether a name is one the Rust and clippy case lints accept (see [`variant_names`]):
-/// upper camel case, not all capitals.
+/// Whether a name is one the Rust and clippy case lints accept: upper camel case, not all
+/// capitals (enum values that differ only in case keep their own spelling, which may not be).
 pub fn is_camel_case(name: &str) -> bool {
     let name = name.trim_matches('_');
     name.starts_with(|c: char| c.is_ascii_uppercase())

@@ -365,7 +365,7 @@ impl<'a> Types<'a> {
 
     fn array(&mut self, schema: &Schema, hint: &str) -> Result<TypeRef> {
         let item = match &schema.items {
-            Some(items) => self.type_of(items, &format!("{hint}Item"))?,
+            Some(items) => self.element(items, &format!("{hint}Item"))?,
             None => TypeRef::Json,
         };
         Ok(TypeRef::Array(Box::new(item)))
@@ -373,10 +373,30 @@ impl<'a> Types<'a> {
 
     fn map(&mut self, schema: &Schema, hint: &str) -> Result<TypeRef> {
         let value = match &schema.additional {
-            Additional::Schema(n) => self.type_of(n, &format!("{hint}Value"))?,
+            Additional::Schema(n) => self.element(n, &format!("{hint}Value"))?,
             _ => TypeRef::Json,
         };
         Ok(TypeRef::Map(Box::new(value)))
+    }
+
+    /// The type of an array item or map value: `Nullable` when the schema (or the one it
+    /// refers to) allows `null`.
+    fn element(&mut self, node: &Node, hint: &str) -> Result<TypeRef> {
+        let ty = self.type_of(node, hint)?;
+        let own = self.read(node);
+        let nullable = own.nullable
+            || match &own.reference {
+                Some((at, r)) => {
+                    let target = self.loader.deref(&self.loader.resolve(at, r)?)?;
+                    self.read(&target).nullable
+                }
+                None => false,
+            };
+        Ok(match ty {
+            TypeRef::Json => TypeRef::Json,
+            ty if nullable => TypeRef::Nullable(Box::new(ty)),
+            ty => ty,
+        })
     }
 
     fn structure(&mut self, name: &str, schema: &Schema) -> Result<TypeKind> {
@@ -670,6 +690,7 @@ impl<'a> Types<'a> {
                 TypeRef::Named(n) => n.clone(),
                 TypeRef::Array(_) => "Array".into(),
                 TypeRef::Map(_) => "Object".into(),
+                TypeRef::Nullable(_) => "Nullable".into(),
                 other => format!("{other:?}"),
             };
             variants.push((unique(base, &mut taken), ty));

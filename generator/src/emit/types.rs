@@ -6,26 +6,26 @@ use quote::quote;
 use super::{doc, ident, rust_type};
 use crate::model::{Api, EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind, TypeRef};
 
-/// The whole `types.rs` file. With `features`, each type is compiled only when a resource
-/// that uses it is enabled.
-pub fn types_file(api: &Api, features: bool) -> TokenStream {
-    let items = api.types.values().flat_map(|def| {
-        let cfg = if features {
-            super::cfg_for(def.used_by.iter(), api.resources.len())
-        } else {
-            quote!()
-        };
-        type_def(def)
-            .into_iter()
-            .map(move |item| quote! { #cfg #item })
-    });
+/// The top of `types.rs`: its documentation and imports.
+pub fn types_head() -> TokenStream {
     quote! {
         //! Data types of the API: request bodies, responses and the types they contain.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
         #[allow(unused_imports)]
         use ::rebilly_runtime::serde::{Deserialize, Serialize};
-        #( #items )*
     }
+}
+
+/// The items of one type of `types.rs`. With `features`, they are compiled only when a
+/// resource that uses the type is enabled.
+pub fn type_items(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
+    let cfg = if features {
+        super::cfg_for(def.used_by.iter(), api.resources.len())
+    } else {
+        quote!()
+    };
+    let items = type_def(def);
+    quote! { #( #cfg #items )* }
 }
 
 fn derives(def: &TypeDef, mut extra: TokenStream) -> TokenStream {
@@ -351,8 +351,8 @@ fn tagged(
     });
     let unknown = de.then(|| {
         quote! {
-            /// A variant this version of the SDK does not know (the API added it later), with
-            /// every member it was sent.
+            /// A variant this version of the SDK does not know (the API added it later), or
+            /// one whose members do not fit its type, with every member it was sent.
             Unknown(::rebilly_runtime::tagged::Object),
         }
     });
@@ -402,7 +402,7 @@ fn tagged(
         let arms = variants.iter().map(|v| {
             let n = ident(&v.name);
             let w = &v.tag_value;
-            quote! { Some(#w) => ::rebilly_runtime::tagged::payload::<_, D>(object).map(Self::#n), }
+            quote! { Some(#w) => Ok(::rebilly_runtime::tagged::payload(#tag, object).map_or_else(Self::Unknown, Self::#n)), }
         });
         items.push(quote! {
             impl<'de> Deserialize<'de> for #name {

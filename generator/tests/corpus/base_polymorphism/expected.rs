@@ -245,8 +245,8 @@ pub enum GatewayAccount {
     Adyen(Adyen),
     /// `gatewayName: Plain`
     Plain(Plain),
-    /// A variant this version of the SDK does not know (the API added it later), with
-    /// every member it was sent.
+    /// A variant this version of the SDK does not know (the API added it later), or
+    /// one whose members do not fit its type, with every member it was sent.
     Unknown(::rebilly_runtime::tagged::Object),
 }
 impl From<Stripe> for GatewayAccount {
@@ -308,13 +308,22 @@ impl<'de> Deserialize<'de> for GatewayAccount {
         )?;
         match tag.as_deref() {
             Some("Stripe") => {
-                ::rebilly_runtime::tagged::payload::<_, D>(object).map(Self::Stripe)
+                Ok(
+                    ::rebilly_runtime::tagged::payload("gatewayName", object)
+                        .map_or_else(Self::Unknown, Self::Stripe),
+                )
             }
             Some("Adyen") => {
-                ::rebilly_runtime::tagged::payload::<_, D>(object).map(Self::Adyen)
+                Ok(
+                    ::rebilly_runtime::tagged::payload("gatewayName", object)
+                        .map_or_else(Self::Unknown, Self::Adyen),
+                )
             }
             Some("Plain") => {
-                ::rebilly_runtime::tagged::payload::<_, D>(object).map(Self::Plain)
+                Ok(
+                    ::rebilly_runtime::tagged::payload("gatewayName", object)
+                        .map_or_else(Self::Unknown, Self::Plain),
+                )
             }
             _ => Ok(Self::Unknown(object)),
         }

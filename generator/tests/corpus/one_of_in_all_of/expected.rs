@@ -163,8 +163,8 @@ pub enum GetCashierResponseDepositMethodsItem {
     Cash(GetCashierResponseDepositMethodsItemGenericMethod),
     /// `method: check`
     Check(GetCashierResponseDepositMethodsItemGenericMethod),
-    /// A variant this version of the SDK does not know (the API added it later), with
-    /// every member it was sent.
+    /// A variant this version of the SDK does not know (the API added it later), or
+    /// one whose members do not fit its type, with every member it was sent.
     Unknown(::rebilly_runtime::tagged::Object),
 }
 impl From<GetCashierResponseDepositMethodsItemCardMethod>
@@ -186,13 +186,22 @@ impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItem {
         let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, "method")?;
         match tag.as_deref() {
             Some("payment-card") => {
-                ::rebilly_runtime::tagged::payload::<_, D>(object).map(Self::PaymentCard)
+                Ok(
+                    ::rebilly_runtime::tagged::payload("method", object)
+                        .map_or_else(Self::Unknown, Self::PaymentCard),
+                )
             }
             Some("cash") => {
-                ::rebilly_runtime::tagged::payload::<_, D>(object).map(Self::Cash)
+                Ok(
+                    ::rebilly_runtime::tagged::payload("method", object)
+                        .map_or_else(Self::Unknown, Self::Cash),
+                )
             }
             Some("check") => {
-                ::rebilly_runtime::tagged::payload::<_, D>(object).map(Self::Check)
+                Ok(
+                    ::rebilly_runtime::tagged::payload("method", object)
+                        .map_or_else(Self::Unknown, Self::Check),
+                )
             }
             _ => Ok(Self::Unknown(object)),
         }

@@ -231,8 +231,8 @@ pub enum SchedulingMethod {
     DateInterval(DateInterval),
     /// `method: auto`
     Auto(Auto),
-    /// A variant this version of the SDK does not know (the API added it later), with
-    /// every member it was sent.
+    /// A variant this version of the SDK does not know (the API added it later), or
+    /// one whose members do not fit its type, with every member it was sent.
     Unknown(::rebilly_runtime::tagged::Object),
 }
 impl From<DateInterval> for SchedulingMethod {
@@ -252,11 +252,16 @@ impl<'de> Deserialize<'de> for SchedulingMethod {
         let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, "method")?;
         match tag.as_deref() {
             Some("date-interval") => {
-                ::rebilly_runtime::tagged::payload::<_, D>(object)
-                    .map(Self::DateInterval)
+                Ok(
+                    ::rebilly_runtime::tagged::payload("method", object)
+                        .map_or_else(Self::Unknown, Self::DateInterval),
+                )
             }
             Some("auto") => {
-                ::rebilly_runtime::tagged::payload::<_, D>(object).map(Self::Auto)
+                Ok(
+                    ::rebilly_runtime::tagged::payload("method", object)
+                        .map_or_else(Self::Unknown, Self::Auto),
+                )
             }
             _ => Ok(Self::Unknown(object)),
         }
