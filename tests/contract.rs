@@ -5,82 +5,35 @@
 //! Prism is installed by `npm ci` (pinned in package.json / package-lock.json); the README's
 //! test command runs that first.
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "common/prism.rs"]
+mod prism;
+
+use std::path::Path;
+use std::process::Command;
+
+use prism::Prism;
 
 use rebilly_customer_auth::futures::{StreamExt, TryStreamExt};
 use rebilly_customer_auth::types::*;
 use rebilly_customer_auth::{Client, Credentials, Error, RequestOptions, RetryPolicy};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// The Customer authentication spec served by Prism, as static examples or dynamic answers.
+fn start_prism(dynamic: bool) -> Prism {
+    let extra: &[&str] = if dynamic {
+        &["--errors", "--dynamic", "--seed", "rebilly"]
+    } else {
+        &["--errors"]
+    };
+    Prism::start(Path::new("spec/openapi.yaml"), extra)
 }
 
-/// A Prism mock server on a free local port, stopped when dropped.
-struct Prism {
-    child: Child,
-    url: String,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
+/// What the tests need of Prism beyond starting it.
+trait PrismExt {
+    fn client(&self) -> Client;
+    fn ok<T>(&self, what: &str, result: Result<T, Error>) -> T;
 }
 
-impl Prism {
-    fn start(dynamic: bool) -> Prism {
-        let bin = repo().join("node_modules/.bin/prism");
-        assert!(
-            bin.exists(),
-            "Prism is not installed: run `npm ci` (scripts/test does)"
-        );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("prism.log");
-        let out = std::fs::File::create(&log).unwrap();
-        let mut cmd = Command::new(bin);
-        cmd.args([
-            "mock",
-            "spec/openapi.yaml",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "--errors",
-        ])
-        .current_dir(repo())
-        .stdin(Stdio::null())
-        .stdout(out.try_clone().unwrap())
-        .stderr(out);
-        if dynamic {
-            cmd.args(["--dynamic", "--seed", "rebilly"]);
-        }
-        let child = cmd.spawn().expect("start Prism");
-        let prism = Prism {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            log,
-            _dir: dir,
-        };
-        let deadline = Instant::now() + Duration::from_secs(90);
-        while !prism.log().contains("Prism is listening") {
-            assert!(
-                Instant::now() < deadline,
-                "Prism did not start in 90 s:\n{}",
-                prism.log()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        prism
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
+impl PrismExt for Prism {
     /// A client for Prism, which serves the API at its root (no `/organizations/{id}`).
     fn client(&self) -> Client {
         Client::builder()
@@ -94,13 +47,6 @@ impl Prism {
     /// Unwraps `result`, or fails with the error and Prism's log (which names the violation).
     fn ok<T>(&self, what: &str, result: Result<T, Error>) -> T {
         result.unwrap_or_else(|e| panic!("{what}: {e}\n{e:?}\n--- Prism log ---\n{}", self.log()))
-    }
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -203,13 +149,13 @@ async fn exercise_every_operation(prism: &Prism) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_against_static_examples() {
-    let prism = Prism::start(false);
+    let prism = start_prism(false);
     exercise_every_operation(&prism).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_against_dynamic_responses() {
-    let prism = Prism::start(true);
+    let prism = start_prism(true);
     // Generated data differs from call to call: go round a few times.
     for _ in 0..3 {
         exercise_every_operation(&prism).await;
@@ -218,7 +164,7 @@ async fn every_operation_against_dynamic_responses() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn documented_error_responses_decode_into_the_error_type() {
-    let prism = Prism::start(false);
+    let prism = start_prism(false);
     let auth_client = prism.client();
     let auth = auth_client.customer_authentication();
     let prefer = |code: u16| RequestOptions::default().header("Prefer", format!("code={code}"));
@@ -272,7 +218,7 @@ async fn documented_error_responses_decode_into_the_error_type() {
 async fn requests_that_break_the_spec_are_rejected() {
     // The harness is real: a request the spec does not allow fails. Sent through the runtime,
     // as the SDK's types cannot express these mistakes.
-    let prism = Prism::start(false);
+    let prism = start_prism(false);
     let core = prism.client().core().clone();
     let secret: &'static [&'static [rebilly_runtime::Scheme]] =
         &[&[rebilly_runtime::Scheme::ApiKey {
@@ -312,7 +258,7 @@ async fn requests_that_break_the_spec_are_rejected() {
 
 #[test]
 fn the_example_runs_against_prism() {
-    let prism = Prism::start(false);
+    let prism = start_prism(false);
     let exe = std::env::current_exe().unwrap();
     let example = exe
         .parent()
