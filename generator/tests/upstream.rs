@@ -135,7 +135,6 @@ fn every_tag_compiles_as_a_crate_of_its_own() {
             Filter {
                 tags: vec![tag.clone()],
                 include_skipped: true,
-                ..Filter::default()
             },
         );
         operations += summary.split(' ').next().unwrap().parse::<usize>().unwrap();

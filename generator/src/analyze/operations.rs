@@ -56,6 +56,35 @@ const BUILDER_MEMBERS: &[&str] = &[
     "into_future",
 ];
 const RESOURCE_MEMBERS: &[&str] = &["new", "client"];
+/// Names of the generated module root: no resource's accessor (its module and its method on
+/// the `Client`) or type may take them.
+const CLIENT_MEMBERS: &[&str] = &[
+    "types",
+    "builder",
+    "core",
+    "with_credentials",
+    "clone",
+    "fmt",
+    "from",
+];
+const ROOT_TYPES: &[&str] = &["Client", "SERVERS"];
+
+/// The resource type name for a tag or `x-sdk-resource` value, and its accessor: `Api` is
+/// appended where the name is one the generated code uses itself (a tag `Client`, `Types`).
+fn resource_names(group: &str) -> (String, String) {
+    let mut name = type_name(group);
+    let taken = |name: &str| {
+        ROOT_TYPES.contains(&name)
+            || super::names::RESERVED_TYPE_NAMES.contains(&name)
+            || super::names::RUNTIME_NAMES.contains(&name)
+            || CLIENT_MEMBERS.contains(&value_name(name).as_str())
+    };
+    if taken(&name) {
+        name.push_str("Api");
+    }
+    let accessor = value_name(&name);
+    (name, accessor)
+}
 
 /// Chooses the operations to generate (those `include` accepts, minus `x-sdk-skip` ones
 /// unless `include_skipped`) and names them. Where `x-sdk-operation-name` repeats within a
@@ -90,11 +119,20 @@ pub fn plan(
                     format!("operationId `{id}` of {here} is also the operationId of {first}"),
                 ));
             }
-            let resource = type_name(
-                op.str("x-sdk-resource")
-                    .or(tags.first().map(String::as_str))
-                    .unwrap_or("Default"),
-            );
+            let group = op
+                .str("x-sdk-resource")
+                .or(tags.first().map(String::as_str))
+                .unwrap_or("Default");
+            let (resource, _) = resource_names(group);
+            if resource != type_name(group)
+                && !planned.iter().any(|p: &Planned| p.resource == resource)
+            {
+                let at = op.get("x-sdk-resource").unwrap_or_else(|| op.clone());
+                findings.warnings.push(Warning {
+                    location: at.location(),
+                    message: format!("the group `{group}` would take a name the generated code uses itself; it is `{resource}`"),
+                });
+            }
             planned.push(Planned {
                 method_name: value_name(op.str("x-sdk-operation-name").unwrap_or(&id)),
                 path: path.clone(),
@@ -252,7 +290,7 @@ impl Operations<'_, '_> {
             .resources
             .entry(resource_name.clone())
             .or_insert_with(|| Resource {
-                accessor: value_name(&resource_name),
+                accessor: resource_names(&resource_name).1,
                 name: resource_name.clone(),
                 doc: tags.first().and_then(|t| self.tag_docs.get(t).cloned()),
                 operations: Vec::new(),
