@@ -1,8 +1,13 @@
 //! Paths and operations → the operations of the model.
+//!
+//! Which operations, and their names, are decided first, for all of them at once
+//! ([`plan`]); then each is read into its resource.
+
+mod plan;
+
+pub use plan::{plan, Planned};
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use serde_json::Value;
 
 use super::lint::Findings;
 use super::names::{type_name, unique, value_name};
@@ -10,8 +15,8 @@ use super::schemas::Types;
 use crate::diag::{Error, Result, Warning};
 use crate::load::{Loader, Node};
 use crate::model::{
-    Body, ErrorResponse, Method, Operation, Pagination, Param, ParamLocation, Resource,
-    SecurityScheme, SuccessResponse, TypeRef,
+    Body, ErrorResponse, Operation, Pagination, Param, ParamLocation, Resource, SecurityScheme,
+    SuccessResponse, TypeRef,
 };
 
 /// Reads operations into resources.
@@ -24,22 +29,6 @@ pub struct Operations<'a, 'b> {
     pub(super) resources: BTreeMap<String, Resource>,
     pub(super) warnings: Vec<Warning>,
     pub(super) findings: Findings,
-}
-
-/// An operation chosen for generation, with the names it will have.
-#[derive(Debug)]
-pub struct Planned {
-    path: String,
-    method: Method,
-    item: Node,
-    op: Node,
-    tags: Vec<String>,
-    id: String,
-    resource: String,
-    method_name: String,
-    builder_name: String,
-    /// What the types named after the operation (inline bodies, parameters) start with.
-    type_hint: String,
 }
 
 /// Names the generated code gives to members of every request builder and resource handle:
@@ -55,208 +44,6 @@ const BUILDER_MEMBERS: &[&str] = &[
     "stream",
     "into_future",
 ];
-const RESOURCE_MEMBERS: &[&str] = &["new", "client"];
-/// Names of the generated module root: no resource's accessor (its module and its method on
-/// the `Client`) or type may take them.
-const CLIENT_MEMBERS: &[&str] = &[
-    "types",
-    "builder",
-    "core",
-    "with_credentials",
-    "clone",
-    "fmt",
-    "from",
-];
-const ROOT_TYPES: &[&str] = &["Client", "SERVERS"];
-
-/// The resource type name for a tag or `x-sdk-resource` value, and its accessor: `Api` is
-/// appended where the name is one the generated code uses itself (a tag `Client`, `Types`).
-fn resource_names(group: &str) -> (String, String) {
-    let mut name = type_name(group);
-    let taken = |name: &str| {
-        ROOT_TYPES.contains(&name)
-            || super::names::RESERVED_TYPE_NAMES.contains(&name)
-            || super::names::RUNTIME_NAMES.contains(&name)
-            || CLIENT_MEMBERS.contains(&value_name(name).as_str())
-    };
-    if taken(&name) {
-        name.push_str("Api");
-    }
-    let accessor = value_name(&name);
-    (name, accessor)
-}
-
-/// Chooses the operations to generate (those `include` accepts, minus `x-sdk-skip` ones
-/// unless `include_skipped`) and names them. Where `x-sdk-operation-name` repeats within a
-/// resource, each of those operations is named after its `operationId` instead (then after
-/// its method and path), never with a number; every such repeat is reported.
-pub fn plan(
-    loader: &Loader,
-    paths: Option<Node>,
-    include: &dyn Fn(&[String]) -> bool,
-    include_skipped: bool,
-    findings: &mut Findings,
-) -> Result<Vec<Planned>> {
-    let mut planned = Vec::new();
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
-    for (path, item) in paths.map(|p| p.entries()).unwrap_or_default() {
-        let item = loader.deref(&item)?;
-        for (key, method) in Method::ALL {
-            let Some(op) = item.get(key) else { continue };
-            let tags = string_list(&op, "tags");
-            if !include(&tags) || (op.flag("x-sdk-skip") && !include_skipped) {
-                continue;
-            }
-            let id = op
-                .str("operationId")
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("{} {path}", method.as_str().to_lowercase()));
-            let here = format!("{} {path}", method.as_str());
-            if let Some(first) = ids.insert(id.clone(), here.clone()) {
-                let at = op.get("operationId").unwrap_or_else(|| op.clone());
-                findings.errors.push((
-                    at.location(),
-                    format!("operationId `{id}` of {here} is also the operationId of {first}"),
-                ));
-            }
-            let group = op
-                .str("x-sdk-resource")
-                .or(tags.first().map(String::as_str))
-                .unwrap_or("Default");
-            let (resource, _) = resource_names(group);
-            if resource != type_name(group)
-                && !planned.iter().any(|p: &Planned| p.resource == resource)
-            {
-                let at = op.get("x-sdk-resource").unwrap_or_else(|| op.clone());
-                findings.warnings.push(Warning {
-                    location: at.location(),
-                    message: format!("the group `{group}` would take a name the generated code uses itself; it is `{resource}`"),
-                });
-            }
-            planned.push(Planned {
-                method_name: value_name(op.str("x-sdk-operation-name").unwrap_or(&id)),
-                path: path.clone(),
-                method,
-                item: item.clone(),
-                op,
-                tags,
-                id,
-                resource,
-                builder_name: String::new(),
-                type_hint: String::new(),
-            });
-        }
-    }
-    name_methods(&mut planned, findings)?;
-    name_builders(&mut planned);
-    Ok(planned)
-}
-
-/// Makes method names unique within each resource without numbers.
-fn name_methods(planned: &mut [Planned], findings: &mut Findings) -> Result<()> {
-    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, p) in planned.iter().enumerate() {
-        groups
-            .entry((p.resource.clone(), p.method_name.clone()))
-            .or_default()
-            .push(i);
-    }
-    let mut taken: BTreeSet<(String, String)> = groups
-        .iter()
-        .filter(|(_, members)| members.len() == 1)
-        .map(|(key, _)| key.clone())
-        .collect();
-    for ((resource, name), members) in &groups {
-        let reserved = RESOURCE_MEMBERS.contains(&name.as_str());
-        if members.len() == 1 && !reserved {
-            continue;
-        }
-        let mut renamed = Vec::new();
-        for &i in members {
-            let p = &planned[i];
-            let candidates = [
-                value_name(&p.id),
-                value_name(&format!("{} {}", p.method.as_str(), p.path)),
-                format!("{}_operation", name.trim_start_matches("r#")),
-            ];
-            let chosen = candidates
-                .into_iter()
-                .filter(|c| !RESOURCE_MEMBERS.contains(&c.as_str()))
-                .find(|c| taken.insert((resource.clone(), c.clone())))
-                .ok_or_else(|| {
-                    Error::spec(
-                        p.op.location(),
-                        format!(
-                            "operation {} cannot be given a method name of its own in `{resource}`",
-                            p.id
-                        ),
-                    )
-                })?;
-            renamed.push(format!("{} → `{chosen}`", p.id));
-            planned[i].method_name = chosen;
-        }
-        let first = &planned[members[0]].op;
-        let at = first
-            .get("x-sdk-operation-name")
-            .unwrap_or_else(|| first.clone());
-        let why = if reserved {
-            format!("`{name}` is a name the generated `{resource}` handle uses itself")
-        } else {
-            format!(
-                "the SDK name `{name}` is used by {} operations of `{resource}`",
-                members.len()
-            )
-        };
-        findings.warnings.push(Warning {
-            location: at.location(),
-            message: format!(
-                "{why}; named after their operation ids instead: {}",
-                renamed.join(", ")
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// Builder type names (one per operation, in the resource's module) and the prefix of the
-/// types named after each operation (shared by every resource: the resource's name is added
-/// where two resources have operations of the same name).
-fn name_builders(planned: &mut [Planned]) {
-    let mut count: BTreeMap<String, usize> = BTreeMap::new();
-    for p in planned.iter_mut() {
-        let mut builder = type_name(p.method_name.trim_start_matches("r#"));
-        let taken_elsewhere = |n: &str| {
-            super::names::RESERVED_TYPE_NAMES.contains(&n)
-                || super::names::RUNTIME_NAMES.contains(&n)
-                || n == p.resource
-        };
-        if taken_elsewhere(&builder) {
-            builder.push_str("Request");
-        }
-        *count.entry(builder.clone()).or_default() += 1;
-        p.builder_name = builder;
-    }
-    for p in planned.iter_mut() {
-        p.type_hint = if count[&p.builder_name] > 1 {
-            format!("{}{}", p.resource, p.builder_name)
-        } else {
-            p.builder_name.clone()
-        };
-    }
-}
-
-fn string_list(node: &Node, key: &str) -> Vec<String> {
-    node.value()
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|t| {
-            t.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 impl Operations<'_, '_> {
     /// Adds one planned operation to its resource.
@@ -290,7 +77,7 @@ impl Operations<'_, '_> {
             .resources
             .entry(resource_name.clone())
             .or_insert_with(|| Resource {
-                accessor: resource_names(&resource_name).1,
+                accessor: plan::resource_names(&resource_name).1,
                 name: resource_name.clone(),
                 doc: tags.first().and_then(|t| self.tag_docs.get(t).cloned()),
                 operations: Vec::new(),

@@ -1,0 +1,249 @@
+//! Unions: `oneOf`/`anyOf` with a discriminator (tagged) or without (untagged), base-schema
+//! polymorphism (a `discriminator.mapping` without `oneOf`), and a union inside `allOf`
+//! (distributed over the other members).
+
+use std::collections::BTreeSet;
+
+use crate::analyze::names::{type_name, unique, variant_names};
+use crate::diag::Result;
+use crate::load::Node;
+use crate::model::{TaggedVariant, TypeKind, TypeRef};
+use crate::normalize::{Discriminator, Schema};
+
+use super::{schema_name, Types};
+
+impl Types<'_> {
+    pub(super) fn union(&mut self, name: &str, schema: &Schema) -> Result<TypeKind> {
+        let members = if schema.one_of.is_empty() {
+            &schema.any_of
+        } else {
+            &schema.one_of
+        };
+        match &schema.discriminator {
+            Some(disc) => self.tagged(name, schema, disc, members, None),
+            None => self.untagged(name, members, None),
+        }
+    }
+
+    /// `allOf` with a member that is a union (`oneOf`/`anyOf`): the union distributed over
+    /// the other members, so that each variant carries the union member's members and every
+    /// other member's. `None` when no member is a union.
+    pub(super) fn distributed(&mut self, name: &str, schema: &Schema) -> Result<Option<TypeKind>> {
+        let mut union = None;
+        for (i, member) in schema.all_of.iter().enumerate() {
+            let member = self.loader.deref(member)?;
+            let read = self.read(&member);
+            if !read.one_of.is_empty() || !read.any_of.is_empty() {
+                union = Some((i, read));
+                break;
+            }
+        }
+        let Some((i, union)) = union else {
+            return Ok(None);
+        };
+        let mut rest = schema.clone();
+        rest.all_of.remove(i);
+        rest.discriminator = None;
+        let members = if union.one_of.is_empty() {
+            &union.any_of
+        } else {
+            &union.one_of
+        };
+        Ok(Some(match &union.discriminator {
+            Some(disc) => self.tagged(name, &union, disc, members, Some(&rest))?,
+            None => self.untagged(name, members, Some(&rest))?,
+        }))
+    }
+
+    /// The struct of one union member merged with `rest` (the other members of an `allOf`),
+    /// named after the union and the member; one per member however often it is mapped.
+    fn merged(&mut self, name: &str, member: &Node, label: &str, rest: &Schema) -> Result<TypeRef> {
+        let target = self.loader.deref(member)?;
+        let key = format!("{name}|{}", target.key());
+        if let Some(existing) = self.by_node.get(&key) {
+            return Ok(TypeRef::Named(existing.clone()));
+        }
+        let struct_name = self.new_name(type_name(&format!("{name}{label}")), None);
+        self.by_node.insert(key, struct_name.clone());
+        let mut whole = rest.clone();
+        whole.all_of.insert(0, member.clone());
+        let described = Schema::read(&target);
+        let mut def = self.placeholder(&struct_name, &described);
+        def.doc = def.doc.or_else(|| rest.description.clone());
+        self.defs.insert(struct_name.clone(), def);
+        self.defining.push(struct_name.clone());
+        let kind = self.nested(member, |types| types.structure(&struct_name, &whole));
+        self.defining.pop();
+        let kind = kind?;
+        if let Some(def) = self.defs.get_mut(&struct_name) {
+            def.kind = kind;
+        }
+        Ok(TypeRef::Named(struct_name))
+    }
+
+    /// A union tagged by `disc`: its variants are the mapping's entries, or else the
+    /// members named by their schema names. Also the polymorphism of a base schema whose
+    /// mapping names subtypes that extend it with `allOf` (no `oneOf`): wherever the base is
+    /// used, any of its subtypes may be.
+    pub(super) fn tagged(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        disc: &Discriminator,
+        members: &[Node],
+        rest: Option<&Schema>,
+    ) -> Result<TypeKind> {
+        let mut mapping: Vec<(String, Node)> = Vec::new();
+        if disc.mapping.is_empty() {
+            for m in members {
+                let target = self.loader.deref(m)?;
+                let value = target
+                    .file_path()
+                    .file_stem()
+                    .filter(|_| target.pointer().is_empty())
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .or_else(|| target.last_segment())
+                    .unwrap_or_default();
+                mapping.push((value, m.clone()));
+            }
+        } else {
+            for (value, reference) in &disc.mapping {
+                let reference = if reference.contains('/') || reference.contains('.') {
+                    reference.clone()
+                } else {
+                    format!("#/components/schemas/{reference}")
+                };
+                mapping.push((
+                    value.clone(),
+                    self.loader.resolve(&schema.node, &reference)?,
+                ));
+            }
+        }
+        // `Unknown` is the catch-all variant of unions that are received.
+        let wires: Vec<&str> = mapping.iter().map(|(w, _)| w.as_str()).collect();
+        let mut names = variant_names(&wires, &["Unknown"]).into_iter();
+        let mut variants = Vec::new();
+        let own_key = schema.node.key();
+        for (tag_value, node) in mapping {
+            let variant_name = names.next().unwrap_or_default();
+            let target = self.loader.deref(&node)?;
+            let payload = if let Some(rest) = rest {
+                self.merged(name, &node, &schema_name(&target), rest)?
+            } else if self.is_schema(&target, &own_key)? {
+                // The base maps a value to itself, or to a subtype that only refers to the base:
+                // that variant carries the base's own members.
+                self.base_members(name, schema, &target)?
+            } else {
+                self.named(&node)?
+            };
+            match payload {
+                TypeRef::Named(payload) => {
+                    self.tag_fields
+                        .push((payload.clone(), disc.property.clone()));
+                    variants.push(TaggedVariant {
+                        name: variant_name,
+                        tag_value,
+                        payload,
+                    });
+                }
+                other => {
+                    self.warn(&node, &format!("discriminated variant is not an object ({other:?}); using an untagged union"));
+                    return self.untagged(name, members, rest);
+                }
+            }
+        }
+        Ok(TypeKind::Tagged {
+            tag: disc.property.clone(),
+            variants,
+        })
+    }
+
+    /// `target` is the schema whose node key is `key`, or only a reference to it.
+    fn is_schema(&self, target: &Node, key: &str) -> Result<bool> {
+        if target.key() == key {
+            return Ok(true);
+        }
+        match Schema::read(target).reference {
+            Some((at, r)) => Ok(self.loader.deref(&self.loader.resolve(&at, &r)?)?.key() == key),
+            None => Ok(false),
+        }
+    }
+
+    /// The struct of a polymorphic base's own members, for the variant mapped to `target`
+    /// (the base itself, or a subtype that adds nothing), named after `target`.
+    fn base_members(&mut self, name: &str, base: &Schema, target: &Node) -> Result<TypeRef> {
+        if let Some(existing) = self.by_node.get(&target.key()) {
+            if existing != name {
+                return Ok(TypeRef::Named(existing.clone()));
+            }
+        }
+        let own = if target.key() == base.node.key() {
+            format!("{name}Base")
+        } else {
+            schema_name(target)
+        };
+        let named_after = (target.key() != base.node.key()).then_some(target);
+        self.defining.push(name.to_string());
+        let struct_name = self.new_name(type_name(&own), named_after);
+        self.defining.pop();
+        if target.key() != base.node.key() {
+            self.by_node.insert(target.key(), struct_name.clone());
+        }
+        let described = Schema::read(target);
+        let mut def = self.placeholder(&struct_name, &described);
+        self.defining.push(struct_name.clone());
+        let kind = self.structure(&struct_name, base);
+        self.defining.pop();
+        def.kind = kind?;
+        self.defs.insert(struct_name.clone(), def);
+        Ok(TypeRef::Named(struct_name))
+    }
+
+    fn untagged(
+        &mut self,
+        name: &str,
+        members: &[Node],
+        rest: Option<&Schema>,
+    ) -> Result<TypeKind> {
+        let mut taken = BTreeSet::new();
+        let mut variants = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let label = self.member_label(m, i)?;
+            let ty = match rest {
+                Some(rest) => self.merged(name, m, &label, rest)?,
+                None => self.type_of(m, &format!("{name}{label}"))?,
+            };
+            let base = match &ty {
+                TypeRef::Named(n) => n.clone(),
+                TypeRef::Array(_) => "Array".into(),
+                TypeRef::Map(_) => "Object".into(),
+                TypeRef::Nullable(_) => "Nullable".into(),
+                other => format!("{other:?}"),
+            };
+            variants.push((unique(base, &mut taken), ty));
+        }
+        Ok(TypeKind::Untagged { variants })
+    }
+
+    /// What an untagged union's member is called: the schema it refers to; else its `title`;
+    /// else the one schema its `allOf` refers to; else its position.
+    fn member_label(&self, member: &Node, index: usize) -> Result<String> {
+        if member.ref_target().is_some() {
+            return Ok(type_name(&schema_name(&self.loader.deref(member)?)));
+        }
+        if let Some(title) = member.str("title") {
+            return Ok(type_name(title));
+        }
+        let refs: Vec<Node> = member
+            .get("allOf")
+            .map(|a| a.items())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| n.ref_target().is_some())
+            .collect();
+        if let [only] = refs.as_slice() {
+            return Ok(type_name(&schema_name(&self.loader.deref(only)?)));
+        }
+        Ok(format!("Variant{}", index + 1))
+    }
+}
