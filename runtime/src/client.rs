@@ -289,6 +289,12 @@ impl<C> ClientBuilder<C> {
         if self.retry.max_attempts == 0 {
             return Err(Error::Config("max_attempts must be at least 1".into()));
         }
+        if parsed.scheme() == "https" && !TLS {
+            return Err(Error::Config(format!(
+                "base URL {root:?} needs TLS: enable a TLS feature (rustls-ring, the default; rustls-aws-lc-rs; native-tls)"
+            )));
+        }
+        install_crypto_provider();
         let http = self
             .http
             .unwrap_or_default()
@@ -307,6 +313,23 @@ impl<C> ClientBuilder<C> {
             inner: Arc::new(Inner { http, config }),
             credentials: self.credentials,
         }))
+    }
+}
+
+/// Whether a TLS backend is compiled in.
+const TLS: bool = cfg!(any(
+    feature = "rustls-ring",
+    feature = "rustls-aws-lc-rs",
+    feature = "native-tls"
+));
+
+/// With `rustls-ring` (and not `rustls-aws-lc-rs`, which reqwest installs by itself): ring as
+/// rustls' process-wide cryptography, unless the application installed a provider first.
+fn install_crypto_provider() {
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+    {
+        // An error only means a provider is already installed, which is what is needed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 
@@ -473,5 +496,24 @@ impl Client {
                 _ => return Err(error),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Built by `scripts/test` with `--no-default-features` too, where it checks that https
+    /// is refused up front rather than failing on the first call.
+    #[test]
+    fn https_needs_a_tls_backend_and_http_does_not() {
+        let https = Client::builder().organization_id("org").build();
+        match (TLS, https) {
+            (true, Ok(_)) => {}
+            (false, Err(Error::Config(message))) => assert!(message.contains("needs TLS")),
+            (tls, other) => panic!("TLS compiled in: {tls}; got {other:?}"),
+        }
+        let http = Client::builder().base_url("http://127.0.0.1:9").build();
+        assert!(http.is_ok());
     }
 }
