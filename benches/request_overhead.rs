@@ -119,6 +119,7 @@ fn bench(c: &mut Criterion) {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
+    rebilly_runtime::install_crypto_provider();
     let http = reqwest::Client::new();
     let org = format!("{base}/organizations/org-1");
 

@@ -222,6 +222,7 @@ impl Tally {{
 #[tokio::main(flavor = "current_thread")]
 async fn main() {{
     let urls: Vec<String> = std::env::args().skip(1).collect();
+    rebilly_runtime::install_crypto_provider();
     let http = rebilly_runtime::reqwest::Client::new();
     let rounds = [("static", &urls[0], false), ("dynamic, seed 1", &urls[0], true), ("dynamic, seed 2", &urls[1], true)];
     for (round, base, dynamic) in rounds {{

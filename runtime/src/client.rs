@@ -323,9 +323,12 @@ const TLS: bool = cfg!(any(
     feature = "native-tls"
 ));
 
-/// With `rustls-ring` (and not `rustls-aws-lc-rs`, which reqwest installs by itself): ring as
-/// rustls' process-wide cryptography, unless the application installed a provider first.
-fn install_crypto_provider() {
+/// With `rustls-ring` (and not `rustls-aws-lc-rs`, which reqwest falls back to by itself):
+/// installs ring as rustls' process-wide cryptography, unless the application installed a
+/// provider first. Building an SDK client does this; call it yourself before building a
+/// `reqwest::Client` of your own first, if nothing else in your application enables a TLS
+/// backend of reqwest's (otherwise reqwest panics: it has TLS but no cryptography).
+pub fn install_crypto_provider() {
     #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
     {
         // An error only means a provider is already installed, which is what is needed.
@@ -515,5 +518,11 @@ mod tests {
         }
         let http = Client::builder().base_url("http://127.0.0.1:9").build();
         assert!(http.is_ok());
+    }
+
+    #[test]
+    fn a_reqwest_client_of_ones_own_builds_once_the_provider_is_installed() {
+        install_crypto_provider();
+        let _ = reqwest::Client::new();
     }
 }

@@ -18,7 +18,9 @@ mod retry;
 mod secret;
 pub mod tagged;
 
-pub use client::{Client, ClientBuilder, Config, Environment, RequestOptions};
+pub use client::{
+    install_crypto_provider, Client, ClientBuilder, Config, Environment, RequestOptions,
+};
 pub use credentials::{Credentials, Scheme};
 pub use error::{ApiError, Error, InvalidField, Problem};
 pub use paginate::paginate;
