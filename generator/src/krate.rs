@@ -70,8 +70,7 @@ pub fn crate_files(
         for g in &groups {
             manifest.push_str(&format!("{g} = []\n"));
         }
-    }
-    if groups.len() <= 1 {
+    } else {
         manifest.push_str("default = [\"rustls-ring\"]\n");
     }
     files.push(OutputFile {

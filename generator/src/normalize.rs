@@ -144,7 +144,7 @@ fn keys_within(node: &Node, allowed: &[&[&str]]) -> bool {
 }
 
 /// Adds nothing to the shape of the schema it is an `allOf` member of.
-fn is_doc_only(node: &Node) -> bool {
+fn adds_no_shape(node: &Node) -> bool {
     keys_within(node, &[DOC_ONLY, VALIDATION_ONLY])
 }
 
@@ -195,7 +195,7 @@ impl Schema {
         let list = |key: &str| node.get(key).map(|n| n.items()).unwrap_or_default();
         let mut all_of: Vec<Node> = list("allOf")
             .into_iter()
-            .filter(|n| !is_doc_only(n))
+            .filter(|n| !adds_no_shape(n))
             .collect();
         let mut reference = node.ref_target().map(|r| (node.clone(), r));
         // `allOf: [ {$ref} ]` (plus documentation-only members) is the 3.0 way of

@@ -124,11 +124,13 @@ pub struct Findings {
 }
 
 impl Findings {
-    fn error(&mut self, node: &Node, message: String) {
+    /// Records an error at `node`.
+    pub(crate) fn error(&mut self, node: &Node, message: String) {
         self.errors.push((node.location(), message));
     }
 
-    fn warn(&mut self, node: &Node, message: String) {
+    /// Records a warning at `node`.
+    pub(crate) fn warn(&mut self, node: &Node, message: String) {
         self.warnings.push(Warning {
             location: node.location(),
             message,

@@ -399,10 +399,8 @@ fn rename_types(api: &mut Api, names: &BTreeMap<String, String>) {
             }
             TypeKind::Tagged { variants, .. } => {
                 for v in variants {
-                    let mut payload = TypeRef::Named(std::mem::take(&mut v.payload));
-                    fix(&mut payload, names);
-                    if let TypeRef::Named(p) = payload {
-                        v.payload = p;
+                    if let Some(new) = names.get(&v.payload) {
+                        v.payload = new.clone();
                     }
                 }
             }

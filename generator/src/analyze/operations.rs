@@ -56,6 +56,7 @@ impl Operations<'_, '_> {
             tags,
             id,
             resource: resource_name,
+            accessor,
             method_name,
             builder_name,
             type_hint,
@@ -77,7 +78,7 @@ impl Operations<'_, '_> {
             .resources
             .entry(resource_name.clone())
             .or_insert_with(|| Resource {
-                accessor: plan::resource_names(&resource_name).1,
+                accessor,
                 name: resource_name.clone(),
                 doc: tags.first().and_then(|t| self.tag_docs.get(t).cloned()),
                 operations: Vec::new(),
@@ -172,10 +173,10 @@ impl Operations<'_, '_> {
         params.sort_by_key(|p| (p.location != ParamLocation::Path, position(p)));
         for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
             if !path.contains(&format!("{{{}}}", p.wire)) {
-                self.findings.errors.push((
-                    op.location(),
+                self.findings.error(
+                    op,
                     format!("path parameter `{}` is not in the path {path}", p.wire),
-                ));
+                );
             }
         }
         for named in template_names(path) {
@@ -183,10 +184,10 @@ impl Operations<'_, '_> {
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && p.wire == named);
             if !declared {
-                self.findings.errors.push((
-                    op.location(),
+                self.findings.error(
+                    op,
                     format!("the path {path} names `{{{named}}}` but no path parameter `{named}` is declared"),
-                ));
+                );
             }
         }
         Ok(params)

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::analyze::lint::Findings;
 use crate::analyze::names::{type_name, value_name};
-use crate::diag::{Error, Result, Warning};
+use crate::diag::{Error, Result};
 use crate::load::{Loader, Node};
 use crate::model::Method;
 
@@ -21,6 +21,8 @@ pub struct Planned {
     pub(super) tags: Vec<String>,
     pub(super) id: String,
     pub(super) resource: String,
+    /// The resource's accessor on the client (and its module's name).
+    pub(super) accessor: String,
     pub(super) method_name: String,
     pub(super) builder_name: String,
     /// What the types named after the operation (inline bodies, parameters) start with.
@@ -43,7 +45,7 @@ const ROOT_TYPES: &[&str] = &["Client", "SERVERS"];
 
 /// The resource type name for a tag or `x-sdk-resource` value, and its accessor: `Api` is
 /// appended where the name is one the generated code uses itself (a tag `Client`, `Types`).
-pub(super) fn resource_names(group: &str) -> (String, String) {
+fn resource_names(group: &str) -> (String, String) {
     let mut name = type_name(group);
     let taken = |name: &str| {
         ROOT_TYPES.contains(&name)
@@ -86,25 +88,25 @@ pub fn plan(
             let here = format!("{} {path}", method.as_str());
             if let Some(first) = ids.insert(id.clone(), here.clone()) {
                 let at = op.get("operationId").unwrap_or_else(|| op.clone());
-                findings.errors.push((
-                    at.location(),
+                findings.error(
+                    &at,
                     format!("operationId `{id}` of {here} is also the operationId of {first}"),
-                ));
+                );
             }
             // Operations with neither an `x-sdk-resource` nor a tag form the group `Operations`.
             let group = op
                 .str("x-sdk-resource")
                 .or(tags.first().map(String::as_str))
                 .unwrap_or("Operations");
-            let (resource, _) = resource_names(group);
+            let (resource, accessor) = resource_names(group);
             if resource != type_name(group)
                 && !planned.iter().any(|p: &Planned| p.resource == resource)
             {
                 let at = op.get("x-sdk-resource").unwrap_or_else(|| op.clone());
-                findings.warnings.push(Warning {
-                    location: at.location(),
-                    message: format!("the group `{group}` would take a name the generated code uses itself; it is `{resource}`"),
-                });
+                findings.warn(
+                    &at,
+                    format!("the group `{group}` would take a name the generated code uses itself; it is `{resource}`"),
+                );
             }
             planned.push(Planned {
                 method_name: value_name(op.str("x-sdk-operation-name").unwrap_or(&id)),
@@ -115,6 +117,7 @@ pub fn plan(
                 tags,
                 id,
                 resource,
+                accessor,
                 builder_name: String::new(),
                 type_hint: String::new(),
             });
@@ -180,13 +183,13 @@ fn name_methods(planned: &mut [Planned], findings: &mut Findings) -> Result<()> 
                 members.len()
             )
         };
-        findings.warnings.push(Warning {
-            location: at.location(),
-            message: format!(
+        findings.warn(
+            &at,
+            format!(
                 "{why}; named after their operation ids instead: {}",
                 renamed.join(", ")
             ),
-        });
+        );
     }
     Ok(())
 }

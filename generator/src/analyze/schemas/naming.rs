@@ -80,7 +80,7 @@ impl Types<'_> {
             }
             let chosen = candidates.into_iter().find(|c| taken.insert(c.clone()));
             let chosen = chosen.unwrap_or_else(|| {
-                collisions.push(key.clone());
+                collisions.push(kept[name].origin.clone());
                 unique(base.clone(), &mut taken)
             });
             map.insert(name.clone(), chosen);
@@ -105,24 +105,14 @@ impl Types<'_> {
                 .into_iter()
                 .find(|c| taken.insert(c.clone()));
             let chosen = chosen.unwrap_or_else(|| {
-                collisions.push(def.origin.to_string());
+                collisions.push(def.origin.clone());
                 unique(base.clone(), &mut taken)
             });
             map.insert(name.clone(), chosen);
         }
-        for at in collisions {
+        for location in collisions {
             self.warnings.push(Warning {
-                location: kept
-                    .values()
-                    .find(|d| d.origin.to_string() == at)
-                    .map_or_else(
-                        || crate::diag::Location {
-                            file: at.clone().into(),
-                            pointer: String::new(),
-                            line: None,
-                        },
-                        |d| d.origin.clone(),
-                    ),
+                location,
                 message: "no name of its own could be derived for this type; it has a number"
                     .into(),
             });

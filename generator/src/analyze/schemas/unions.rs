@@ -96,15 +96,7 @@ impl Types<'_> {
         let mut mapping: Vec<(String, Node)> = Vec::new();
         if disc.mapping.is_empty() {
             for m in members {
-                let target = self.loader.deref(m)?;
-                let value = target
-                    .file_path()
-                    .file_stem()
-                    .filter(|_| target.pointer().is_empty())
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .or_else(|| target.last_segment())
-                    .unwrap_or_default();
-                mapping.push((value, m.clone()));
+                mapping.push((schema_name(&self.loader.deref(m)?), m.clone()));
             }
         } else {
             for (value, reference) in &disc.mapping {
