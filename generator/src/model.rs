@@ -194,6 +194,19 @@ pub struct Resource {
     pub doc: Option<String>,
     /// Operations, in spec order.
     pub operations: Vec<Operation>,
+    /// The security schemes its operations accept, each with the name of its constant.
+    pub schemes: Vec<(String, SecurityScheme)>,
+    /// The distinct security requirements of its operations, each a constant.
+    pub security_sets: Vec<SecuritySet>,
+}
+
+/// One security requirement, shared by every operation of a resource that has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecuritySet {
+    /// Name of its constant, e.g. `SECRET_API_KEY_OR_JWT`.
+    pub name: String,
+    /// Any one alternative, each a set of scheme constants (of [`Resource::schemes`]).
+    pub alternatives: Vec<Vec<String>>,
 }
 
 /// HTTP methods.
@@ -276,6 +289,24 @@ pub struct Operation {
     pub security: Vec<Vec<SecurityScheme>>,
     /// Set when the operation returns a page of a collection.
     pub pagination: Option<Pagination>,
+    /// What a call returns; set once names are final.
+    pub output: Output,
+    /// The constant of its security requirement (of [`Resource::security_sets`]).
+    pub security_set: String,
+}
+
+/// What an operation's call returns, and so how its response is decoded.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Output {
+    /// No body: `()`.
+    #[default]
+    Empty,
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// A page of a collection of this item type (JSON array and `Pagination-*` headers).
+    Page(TypeRef),
+    /// The raw bytes of a non-JSON body.
+    Bytes,
 }
 
 /// Where a parameter goes.
@@ -363,6 +394,17 @@ pub enum SecurityScheme {
     },
 }
 
+impl SecurityScheme {
+    /// The scheme's name in the spec.
+    pub fn name(&self) -> &str {
+        match self {
+            SecurityScheme::ApiKeyHeader { scheme, .. }
+            | SecurityScheme::Bearer { scheme }
+            | SecurityScheme::Basic { scheme } => scheme,
+        }
+    }
+}
+
 /// Pagination of a collection operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
@@ -372,4 +414,12 @@ pub struct Pagination {
     pub limit_param: Option<String>,
     /// Rust name of the `offset` parameter when the operation has one.
     pub offset_param: Option<String>,
+}
+
+impl Pagination {
+    /// The `offset` and `limit` parameters, when the operation has both: the collection can
+    /// then be walked page by page.
+    pub fn window(&self) -> Option<(&str, &str)> {
+        Some((self.offset_param.as_deref()?, self.limit_param.as_deref()?))
+    }
 }

@@ -5,15 +5,21 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures::Stream;
+use http::header::{ACCEPT, CONTENT_TYPE};
+use http::{HeaderMap, HeaderValue};
+
 use crate::credentials::Credentials;
 use crate::error::Error;
-use crate::request::Request;
-use crate::response::RawResponse;
+use crate::operation::{Decoder as _, Operation, Paginated};
+use crate::paginate::paginate;
+use crate::request::{header_pair, Request};
+use crate::response::{RawResponse, Response};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
 /// Media types the SDK reads: JSON bodies, and problem details for errors.
-const ACCEPT: &str = "application/json, application/problem+json";
+const ACCEPT_VALUE: &str = "application/json, application/problem+json";
 
 /// Where the API is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -403,11 +409,52 @@ impl Client {
         }
     }
 
+    /// Calls `operation`: builds its request, sends it as [`execute`](Self::execute) does,
+    /// and decodes the response. Generated request builders end here.
+    pub async fn call<O: Operation>(
+        &self,
+        operation: &O,
+        options: &RequestOptions,
+    ) -> Result<Response<O::Output>, Error> {
+        let mut request = Request::of::<O>();
+        operation.describe(&mut request)?;
+        let response = self.execute(request, options).await?;
+        O::Decoder::decode(response)
+    }
+
+    /// Every item of the collection that `operation` pages through, fetched lazily a page at
+    /// a time as the stream is polled.
+    ///
+    /// Starts at the operation's `offset` (default 0) and asks for pages of its `limit`
+    /// (default: the client's page size); stops after the last item that
+    /// `Pagination-Total` announces, at the first short page, or after an error.
+    pub fn stream<'a, O: Paginated>(
+        &'a self,
+        mut operation: O,
+        options: RequestOptions,
+    ) -> impl Stream<Item = Result<O::Item, Error>> + 'a {
+        let (offset, limit) = operation.window();
+        let (offset, limit) = (
+            offset.unwrap_or(0),
+            limit.unwrap_or(self.inner.config.page_size),
+        );
+        paginate(offset, limit, move |offset, limit| {
+            let mut page = operation.clone();
+            let window = page.window();
+            (*window.0, *window.1) = (Some(offset), Some(limit));
+            let options = options.clone();
+            async move { self.call(&page, &options).await.map(Response::into_body) }
+        })
+    }
+
     /// Sends `request`: picks the credential, then tries as the retry policy allows.
     /// Returns the 2xx response, or the error of the last attempt.
+    ///
+    /// The URL, headers and body are built once per call; an attempt after the first
+    /// shares them (the body is reference-counted, not copied).
     pub async fn execute(
         &self,
-        request: Request,
+        mut request: Request,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
         let credentials = options.credentials.as_ref().unwrap_or(&self.credentials);
@@ -415,33 +462,46 @@ impl Client {
         let config = &self.inner.config;
         let policy = options.retry.as_ref().unwrap_or(&config.retry);
         let timeout = options.timeout.or(config.timeout);
-        let url = format!("{}{}", config.base_url, request.path);
+
+        let mut url = String::with_capacity(config.base_url.len() + request.path.len() + 16);
+        url.push_str(&config.base_url);
+        url.push_str(request.finish_path()?);
+        let mut url =
+            reqwest::Url::parse(&url).map_err(|e| Error::Encode(format!("URL {url:?}: {e}")))?;
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.query);
+        }
+        let mut headers = HeaderMap::with_capacity(
+            2 + request.headers.len() + options.headers.len() + auth.len(),
+        );
+        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_VALUE));
+        for (name, value) in request.headers {
+            headers.append(name, value);
+        }
+        for (name, value) in &options.headers {
+            let (name, value) = header_pair(name, value)?;
+            headers.append(name, value);
+        }
+        for (name, value) in auth {
+            headers.insert(name, value);
+        }
+        let body = request.body.map(|(media, bytes)| {
+            headers.insert(CONTENT_TYPE, media);
+            bytes
+        });
+        let method = request.method;
+        let attempt_request = || {
+            let mut attempt = reqwest::Request::new(method.clone(), url.clone());
+            *attempt.headers_mut() = headers.clone();
+            *attempt.body_mut() = body.clone().map(reqwest::Body::from);
+            *attempt.timeout_mut() = timeout;
+            attempt
+        };
+
         let started = Instant::now();
         let mut attempt = 1;
         loop {
-            let mut builder = self
-                .inner
-                .http
-                .request(request.method.clone(), &url)
-                .header(http::header::ACCEPT, ACCEPT);
-            if !request.query.is_empty() {
-                builder = builder.query(&request.query);
-            }
-            for (name, value) in request.headers.iter().chain(options.headers.iter()) {
-                builder = builder.header(name.as_str(), value.as_str());
-            }
-            for (name, value) in &auth {
-                builder = builder.header(name.clone(), value.clone());
-            }
-            if let Some((media, body)) = &request.body {
-                builder = builder
-                    .header(http::header::CONTENT_TYPE, media.as_str())
-                    .body(body.clone());
-            }
-            if let Some(t) = timeout {
-                builder = builder.timeout(t);
-            }
-            let outcome = match builder.send().await {
+            let outcome = match self.inner.http.execute(attempt_request()).await {
                 Ok(mut response) => {
                     let status = response.status();
                     let headers = std::mem::take(response.headers_mut());
@@ -471,12 +531,12 @@ impl Client {
                     })
                 }
                 Ok((status, headers, body)) => {
-                    let wait = policy.after_status(status, &headers, &request.method, attempt);
+                    let wait = policy.after_status(status, &headers, &method, attempt);
                     (wait, Error::from_response(status, headers, &body))
                 }
                 Err(e) => {
                     // A connection that was never established cannot have reached the server.
-                    let wait = (e.is_connect() || policy.may_repeat(&request.method))
+                    let wait = (e.is_connect() || policy.may_repeat(&method))
                         .then(|| policy.backoff(attempt));
                     (
                         wait,

@@ -1,7 +1,8 @@
 //! Runtime shared by the generated Rebilly SDKs.
 //!
-//! Generated code stays thin: it describes each operation (method, path, parameters,
-//! body, accepted credentials) as a [`Request`] and hands it to [`Client::execute`].
+//! Generated code stays thin: each operation is a type that describes itself (method, path,
+//! parameters, body, accepted credentials, what it returns) by implementing [`Operation`],
+//! and [`Client::call`] does the rest.
 //! Everything else lives here, written and tested by hand: configuration, credentials,
 //! retries with backoff, errors with problem details, pagination, and secrets that
 //! never show in `Debug` output.
@@ -11,6 +12,7 @@ mod credentials;
 mod error;
 #[cfg(feature = "fidelity")]
 pub mod fidelity;
+pub mod operation;
 mod paginate;
 mod request;
 mod response;
@@ -23,6 +25,7 @@ pub use client::{
 };
 pub use credentials::{Credentials, Scheme};
 pub use error::{ApiError, Error, InvalidField, Problem};
+pub use operation::{Operation, Paginated, Security};
 pub use paginate::paginate;
 pub use request::{path_segment, Request};
 pub use response::{Page, RateLimit, RawResponse, Response};

@@ -1,11 +1,14 @@
 //! A request as generated code describes it.
 
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::credentials::Scheme;
 use crate::error::Error;
+use crate::operation::Operation;
 
 /// Characters escaped in a path segment: all but the RFC 3986 unreserved ones.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -18,12 +21,15 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 #[derive(Debug, Clone)]
 pub struct Request {
     pub(crate) method: reqwest::Method,
+    /// The path so far: the template's literal parts and the encoded parameters given.
     pub(crate) path: String,
+    /// The part of the path template not yet copied into `path`.
+    rest: &'static str,
     pub(crate) operation: &'static str,
     pub(crate) security: &'static [&'static [Scheme]],
     pub(crate) query: Vec<(String, String)>,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Option<(String, Vec<u8>)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Option<(HeaderValue, Bytes)>,
 }
 
 impl Request {
@@ -38,6 +44,7 @@ impl Request {
         Request {
             method,
             path,
+            rest: "",
             operation,
             security,
             query: Vec::new(),
@@ -46,7 +53,60 @@ impl Request {
         }
     }
 
-    /// Adds a query parameter. Lists repeat the name; objects become `name[key]=value`.
+    /// The request of operation `O`, before its values are added
+    /// ([`Operation::describe`] adds them).
+    pub fn of<O: Operation>() -> Self {
+        Request {
+            method: O::METHOD,
+            path: String::with_capacity(O::PATH.len() + 32),
+            rest: O::PATH,
+            operation: O::ID,
+            security: O::SECURITY,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Fills the next `{parameter}` of the path template with `value`, percent-encoded as
+    /// one path segment.
+    pub fn path_param<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let Some(start) = self.rest.find('{') else {
+            return Err(Error::Encode(format!(
+                "{}: more path parameters than the path has",
+                self.operation
+            )));
+        };
+        let end = self.rest[start..]
+            .find('}')
+            .map_or(self.rest.len(), |len| start + len + 1);
+        self.path.push_str(&self.rest[..start]);
+        match serde_json::to_value(value) {
+            Ok(Value::String(text)) => push_segment(&mut self.path, &text),
+            Ok(other) => push_segment(&mut self.path, &scalar_text(other)),
+            Err(e) => return Err(Error::Encode(format!("path parameter: {e}"))),
+        }
+        self.rest = &self.rest[end..];
+        Ok(())
+    }
+
+    /// The path relative to the base URL: the template with every parameter filled, or
+    /// [`Error::Encode`] naming a parameter that was not given.
+    pub(crate) fn finish_path(&mut self) -> Result<&str, Error> {
+        if let Some(start) = self.rest.find('{') {
+            let missing = self.rest[start..].split_inclusive('}').next().unwrap_or("");
+            return Err(Error::Encode(format!(
+                "{}: path parameter {missing} not given",
+                self.operation
+            )));
+        }
+        self.path.push_str(self.rest);
+        self.rest = "";
+        Ok(&self.path)
+    }
+
+    /// Adds a query parameter. Lists repeat the name; objects become `name[key]=value`;
+    /// `None` (JSON `null`) adds nothing.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
         let value = serde_json::to_value(value)
             .map_err(|e| Error::Encode(format!("query parameter {name}: {e}")))?;
@@ -54,11 +114,13 @@ impl Request {
         Ok(())
     }
 
-    /// Adds a header parameter. Lists are joined with commas.
+    /// Adds a header parameter. Lists are joined with commas; `None` (JSON `null`) adds
+    /// nothing.
     pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
         let value = serde_json::to_value(value)
             .map_err(|e| Error::Encode(format!("header {name}: {e}")))?;
         let text = match value {
+            Value::Null => return Ok(()),
             Value::Array(items) => items
                 .into_iter()
                 .map(scalar_text)
@@ -66,7 +128,8 @@ impl Request {
                 .join(","),
             other => scalar_text(other),
         };
-        self.headers.push((name.to_string(), text));
+        let header = header_pair(name, &text)?;
+        self.headers.push(header);
         Ok(())
     }
 
@@ -78,13 +141,13 @@ impl Request {
     ) -> Result<(), Error> {
         let bytes =
             serde_json::to_vec(body).map_err(|e| Error::Encode(format!("request body: {e}")))?;
-        self.body = Some((media_type.to_string(), bytes));
+        self.body = Some((media_value(media_type)?, Bytes::from(bytes)));
         Ok(())
     }
 
     /// Sets a raw body.
     pub fn bytes_body(&mut self, media_type: &str, body: &[u8]) -> Result<(), Error> {
-        self.body = Some((media_type.to_string(), body.to_vec()));
+        self.body = Some((media_value(media_type)?, Bytes::copy_from_slice(body)));
         Ok(())
     }
 
@@ -92,6 +155,20 @@ impl Request {
     pub fn operation(&self) -> &'static str {
         self.operation
     }
+}
+
+fn media_value(media_type: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(media_type)
+        .map_err(|_| Error::Encode(format!("`{media_type}` is not a valid media type")))
+}
+
+/// A header as `http` types, or [`Error::Encode`] naming the header.
+pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let header = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::Encode(format!("`{name}` is not a valid header name")))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| Error::Encode(format!("the value of header `{name}` is not valid")))?;
+    Ok((header, value))
 }
 
 fn scalar_text(value: Value) -> String {
@@ -124,12 +201,58 @@ pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
     let text = serde_json::to_value(value)
         .map(scalar_text)
         .unwrap_or_default();
-    utf8_percent_encode(&text, SEGMENT).to_string()
+    let mut out = String::with_capacity(text.len());
+    push_segment(&mut out, &text);
+    out
+}
+
+fn push_segment(out: &mut String, text: &str) {
+    for part in utf8_percent_encode(text, SEGMENT) {
+        out.push_str(part);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct Exchange;
+    impl Operation for Exchange {
+        type Output = ();
+        type Decoder = crate::operation::Empty;
+        const ID: &'static str = "Exchange";
+        const METHOD: reqwest::Method = reqwest::Method::POST;
+        const PATH: &'static str = "/tokens/{token}/exchange/{n}";
+        const SECURITY: crate::Security = &[];
+    }
+
+    #[test]
+    fn fills_the_path_template_in_order() {
+        let mut r = Request::of::<Exchange>();
+        r.path_param("a b/c").unwrap();
+        r.path_param(&7).unwrap();
+        assert_eq!(r.finish_path().unwrap(), "/tokens/a%20b%2Fc/exchange/7");
+        assert!(matches!(r.path_param("x"), Err(Error::Encode(_))));
+
+        let mut unfilled = Request::of::<Exchange>();
+        unfilled.path_param("t").unwrap();
+        let Err(Error::Encode(message)) = unfilled.finish_path() else {
+            panic!("a parameter left out is an error");
+        };
+        assert_eq!(message, "Exchange: path parameter {n} not given");
+        assert_eq!(unfilled.operation(), "Exchange");
+    }
+
+    #[test]
+    fn header_parameters_skip_none_and_reject_bad_values() {
+        let mut r = Request::new(reqwest::Method::GET, "/x".into(), "op", &[]);
+        r.header("X-Absent", &Option::<String>::None).unwrap();
+        r.header("X-List", &["a", "b"]).unwrap();
+        assert_eq!(r.headers.len(), 1);
+        assert_eq!(r.headers[0].1, "a,b");
+        assert!(matches!(r.header("X-Bad", "line\nbreak"), Err(Error::Encode(_))));
+        assert!(matches!(r.header("bad name", "v"), Err(Error::Encode(_))));
+    }
 
     #[test]
     fn encodes_parameters() {

@@ -142,6 +142,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     let names = types.final_names(&api.types);
     warnings.append(&mut types.warnings);
     rename_types(&mut api, &names);
+    api.resources.values_mut().for_each(operations::settle);
     Ok(Analysis { api, warnings })
 }
 

@@ -47,18 +47,27 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Copy",
 ];
 
-/// Names imported from the runtime into every resource module: no builder may take them.
+/// Names imported into every resource module (from the runtime, and the module root's `Call`):
+/// no operation's type may take them.
 pub const RUNTIME_NAMES: &[&str] = &[
+    "Binary",
     "BoxFuture",
+    "Call",
     "Client",
     "Credentials",
+    "Empty",
     "Error",
+    "Json",
     "Method",
+    "Operation",
     "Page",
+    "Paged",
+    "Paginated",
     "Request",
     "RequestOptions",
     "Response",
     "Scheme",
+    "Security",
 ];
 
 /// Keywords that cannot be raw identifiers.

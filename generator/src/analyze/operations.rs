@@ -15,8 +15,8 @@ use super::schemas::Types;
 use crate::diag::{Error, Result, Warning};
 use crate::load::{Loader, Node};
 use crate::model::{
-    Body, ErrorResponse, Operation, Pagination, Param, ParamLocation, Resource, SecurityScheme,
-    SuccessResponse, TypeRef,
+    Body, ErrorResponse, Operation, Output, Pagination, Param, ParamLocation, Resource,
+    SecurityScheme, SecuritySet, SuccessResponse, TypeRef,
 };
 
 /// Reads operations into resources.
@@ -31,9 +31,10 @@ pub struct Operations<'a, 'b> {
     pub(super) findings: Findings,
 }
 
-/// Names the generated code gives to members of every request builder and resource handle:
-/// no parameter or operation may take them.
+/// Names the generated code gives to members of every call (`Call`), operation type and
+/// resource handle: no parameter or operation may take them.
 const BUILDER_MEMBERS: &[&str] = &[
+    "new",
     "client",
     "options",
     "body",
@@ -82,6 +83,8 @@ impl Operations<'_, '_> {
                 name: resource_name.clone(),
                 doc: tags.first().and_then(|t| self.tag_docs.get(t).cloned()),
                 operations: Vec::new(),
+                schemes: Vec::new(),
+                security_sets: Vec::new(),
             });
         resource.operations.push(Operation {
             id,
@@ -98,6 +101,8 @@ impl Operations<'_, '_> {
             errors,
             security,
             pagination,
+            output: Output::Empty,
+            security_set: String::new(),
         });
         Ok(())
     }
@@ -362,7 +367,12 @@ fn paginated(responses: &[SuccessResponse], params: &[Param]) -> Option<Paginati
     let find = |wire: &str| {
         params
             .iter()
-            .find(|p| p.location == ParamLocation::Query && p.wire == wire)
+            .find(|p| {
+                p.location == ParamLocation::Query
+                    && p.wire == wire
+                    && p.ty == TypeRef::I64
+                    && !p.required
+            })
             .map(|p| p.name.clone())
     };
     Some(Pagination {
@@ -370,4 +380,82 @@ fn paginated(responses: &[SuccessResponse], params: &[Param]) -> Option<Paginati
         limit_param: find("limit"),
         offset_param: find("offset"),
     })
+}
+
+/// Decisions about operations taken once type names are final: what each call returns, and
+/// the constants of the security requirements (named after their schemes, one per distinct
+/// requirement of a resource).
+pub fn settle(resource: &mut Resource) {
+    let mut schemes: Vec<(String, SecurityScheme)> = Vec::new();
+    let mut sets: Vec<SecuritySet> = Vec::new();
+    for op in &mut resource.operations {
+        op.output = match (
+            &op.pagination,
+            op.responses.first().and_then(|r| r.body.as_ref()),
+        ) {
+            (Some(p), _) => Output::Page(p.item.clone()),
+            (None, None) => Output::Empty,
+            (None, Some(TypeRef::Bytes)) => Output::Bytes,
+            (None, Some(t)) => Output::Json(t.clone()),
+        };
+        let alternatives: Vec<Vec<String>> = op
+            .security
+            .iter()
+            .map(|alt| {
+                alt.iter()
+                    .map(|scheme| match schemes.iter().find(|(_, s)| s == scheme) {
+                        Some((name, _)) => name.clone(),
+                        None => {
+                            let mut name = const_name(scheme.name());
+                            while schemes.iter().any(|(n, _)| *n == name) {
+                                name.push('_');
+                            }
+                            schemes.push((name.clone(), scheme.clone()));
+                            name
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        op.security_set = match sets.iter().find(|s| s.alternatives == alternatives) {
+            Some(set) => set.name.clone(),
+            None => {
+                let mut name = alternatives
+                    .iter()
+                    .map(|alt| {
+                        if alt.is_empty() {
+                            "ANONYMOUS".to_string()
+                        } else {
+                            alt.join("_AND_")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("_OR_");
+                if name.is_empty() {
+                    name = "NO_CREDENTIALS".to_string();
+                }
+                while sets.iter().any(|s| s.name == name) || schemes.iter().any(|(n, _)| *n == name)
+                {
+                    name.push('_');
+                }
+                sets.push(SecuritySet {
+                    name: name.clone(),
+                    alternatives,
+                });
+                name
+            }
+        };
+    }
+    resource.schemes = schemes;
+    resource.security_sets = sets;
+}
+
+/// `SecretApiKey` → `SECRET_API_KEY`.
+fn const_name(scheme: &str) -> String {
+    use heck::ToShoutySnakeCase;
+    let name = scheme.to_shouty_snake_case();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => name,
+        _ => format!("SCHEME_{name}"),
+    }
 }

@@ -89,5 +89,61 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
                 Self { core }
             }
         }
+
+        /// A call of operation `O`, made by a resource's method: set optional parameters, then
+        /// `.await` it (or [`send`](Self::send) it).
+        ///
+        /// Every operation's call is this one type; what differs is `O`, the operation's own
+        /// type, which holds its parameters and describes it to the runtime.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct Call<'a, O> {
+            client: &'a ::rebilly_runtime::Client,
+            options: ::rebilly_runtime::RequestOptions,
+            operation: O,
+        }
+
+        impl<'a, O: ::rebilly_runtime::Operation> Call<'a, O> {
+            fn new(client: &'a ::rebilly_runtime::Client, operation: O) -> Self {
+                Self { client, options: ::rebilly_runtime::RequestOptions::default(), operation }
+            }
+            /// Uses these credentials for this call instead of the client's.
+            pub fn credentials(mut self, credentials: ::rebilly_runtime::Credentials) -> Self {
+                self.options.credentials = Some(credentials);
+                self
+            }
+            /// Replaces the per-call options (credentials, retries, timeout, extra headers).
+            pub fn options(mut self, options: ::rebilly_runtime::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+            /// Sends the request and returns the decoded body.
+            pub async fn send(self) -> Result<O::Output, ::rebilly_runtime::Error> {
+                self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+            }
+            /// Sends the request and returns the body with the status and headers.
+            pub async fn send_with_response(self) -> Result<::rebilly_runtime::Response<O::Output>, ::rebilly_runtime::Error> {
+                self.client.call(&self.operation, &self.options).await
+            }
+        }
+
+        impl<'a, O: ::rebilly_runtime::Paginated> Call<'a, O> {
+            /// Walks every item of the collection, fetching pages lazily as the stream is polled.
+            ///
+            /// Starts at the `offset` set on this call (default 0) and asks for pages of
+            /// `limit` items (default: the client's page size); stops after the last item
+            /// that `Pagination-Total` announces, or at the first short page.
+            pub fn stream(self) -> impl ::rebilly_runtime::futures::Stream<Item = Result<O::Item, ::rebilly_runtime::Error>> + 'a {
+                self.client.stream(self.operation, self.options)
+            }
+        }
+
+        impl<'a, O: ::rebilly_runtime::Operation> ::std::future::IntoFuture for Call<'a, O> {
+            type Output = Result<O::Output, ::rebilly_runtime::Error>;
+            type IntoFuture = ::rebilly_runtime::BoxFuture<'a, Self::Output>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
     }
 }

@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, ident, paragraphs, rust_type};
-use crate::model::{Method, Operation, Param, ParamLocation, Resource, SecurityScheme, TypeRef};
+use crate::model::{
+    Method, Operation, Output, Param, ParamLocation, Resource, SecurityScheme, TypeRef,
+};
 
 /// The whole file of one resource.
 pub fn resource_file(resource: &Resource) -> TokenStream {
@@ -15,20 +17,37 @@ pub fn resource_file(resource: &Resource) -> TokenStream {
     ]);
     let docs = doc(&text);
     let methods = resource.operations.iter().map(method);
-    let builders = resource.operations.iter().map(builder);
+    let operations = resource
+        .operations
+        .iter()
+        .map(|op| operation(op, &resource.name));
+    let schemes = resource.schemes.iter().map(|(n, s)| {
+        let n = ident(n);
+        let s = scheme(s);
+        quote!(const #n: Scheme = #s;)
+    });
+    let sets = resource.security_sets.iter().map(|set| {
+        let n = ident(&set.name);
+        let alternatives = set.alternatives.iter().map(|alt| {
+            let names = alt.iter().map(|a| ident(a));
+            quote!(&[ #( #names ),* ])
+        });
+        quote!(const #n: Security = &[ #( #alternatives ),* ];)
+    });
     let module_doc = format!(
-        " The `{}` resource: its handle and one request builder per operation.",
+        " The `{}` resource: its handle, with a method per operation, and a type per operation.",
         resource.name
     );
     quote! {
         #![doc = #module_doc]
         #![allow(clippy::too_many_arguments)]
         #[allow(unused_imports)]
-        use super::types;
+        use super::{types, Call};
+        #[allow(unused_imports)]
+        use ::rebilly_runtime::operation::{Binary, Empty, Json, Paged};
         #[allow(unused_imports)]
         use ::rebilly_runtime::{
-            path_segment, paginate, BoxFuture, Client, Credentials, Error, Method, Page, Request,
-            RequestOptions, Response, Scheme,
+            Client, Error, Method, Operation, Page, Paginated, Request, Scheme, Security,
         };
         #docs
         #[derive(Debug, Clone, Copy)]
@@ -42,7 +61,9 @@ pub fn resource_file(resource: &Resource) -> TokenStream {
             }
             #( #methods )*
         }
-        #( #builders )*
+        #( #operations )*
+        #( #schemes )*
+        #( #sets )*
     }
 }
 
@@ -102,7 +123,7 @@ fn operation_doc(op: &Operation) -> String {
 
 fn method(op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
-    let builder = ident(&op.builder_name);
+    let operation = ident(&op.builder_name);
     let docs = doc(&operation_doc(op));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let args = positional(op);
@@ -136,26 +157,22 @@ fn method(op: &Operation) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #( #params ),*) -> #builder<'a> {
-            #builder {
-                client: self.client,
-                options: RequestOptions::default(),
-                #( #inits, )*
-            }
+        pub fn #name(&self, #( #params ),*) -> Call<'a, #operation> {
+            Call::new(self.client, #operation { #( #inits ),* })
         }
     }
 }
 
-/// The success type of the operation and the runtime call that decodes it.
+/// The success type of the operation and its runtime decoder.
 fn output(op: &Operation) -> (TokenStream, TokenStream) {
-    if let Some(p) = &op.pagination {
-        let item = rust_type(&p.item, &types());
-        return (quote!(Page<#item>), quote!(page()));
-    }
-    match op.responses.first().and_then(|r| r.body.as_ref()) {
-        None => (quote!(()), quote!(empty())),
-        Some(TypeRef::Bytes) => (quote!(Vec<u8>), quote!(bytes())),
-        Some(t) => (rust_type(t, &types()), quote!(json())),
+    match &op.output {
+        Output::Page(item) => {
+            let item = rust_type(item, &types());
+            (quote!(Page<#item>), quote!(Paged))
+        }
+        Output::Empty => (quote!(()), quote!(Empty)),
+        Output::Bytes => (quote!(Vec<u8>), quote!(Binary)),
+        Output::Json(t) => (rust_type(t, &types()), quote!(Json)),
     }
 }
 
@@ -178,38 +195,7 @@ fn method_tokens(m: Method) -> TokenStream {
     quote!(Method::#m)
 }
 
-/// `format!("/credentials/{}", encode(&self.id))`-style path construction.
-fn path_expr(op: &Operation) -> TokenStream {
-    let mut template = String::new();
-    let mut args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        let wire = &rest[start + 1..start + len];
-        if let Some(p) = op
-            .params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.wire == wire)
-        {
-            let n = ident(&p.name);
-            template.push_str("{}");
-            args.push(quote!(path_segment(&self.#n)));
-        } else {
-            template.push_str(&format!("{{{{{wire}}}}}"));
-        }
-        rest = &rest[start + len + 1..];
-    }
-    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if args.is_empty() {
-        quote!(String::from(#template))
-    } else {
-        quote!(::std::format!(#template, #( #args ),*))
-    }
-}
-
+/// The setter of an optional parameter, on the operation's `Call`.
 fn param_setter(p: &Param) -> TokenStream {
     let n = ident(&p.name);
     let (t, into) = arg_type(&p.ty);
@@ -225,20 +211,23 @@ fn param_setter(p: &Param) -> TokenStream {
     quote! {
         #docs
         pub fn #n(mut self, value: #t) -> Self {
-            self.#n = Some(#value);
+            self.operation.#n = Some(#value);
             self
         }
     }
 }
 
-fn builder(op: &Operation) -> TokenStream {
+/// The operation's type: its parameters and body, what it says about itself to the runtime
+/// (`Operation`, and `Paginated` for a collection), and the setters of its optional
+/// parameters on its `Call`.
+fn operation(op: &Operation, resource: &str) -> TokenStream {
     let name = ident(&op.builder_name);
-    let method_name = op.method_name.trim_start_matches("r#");
     let docs = doc(&format!(
-        "Request builder for `{op_id}` (`{m} {p}`), made by the resource's `{method_name}` method.\n\nSet optional parameters, then `.await` it (or call [`send`](Self::send)).",
-        op_id = op.id,
+        "`{m} {p}` (`{id}`): the parameters of a call of [`{resource}::{method}`].",
         m = op.method.as_str(),
         p = op.path,
+        id = op.id,
+        method = op.method_name.trim_start_matches("r#"),
     ));
     let fields = op.params.iter().map(|p| {
         let n = ident(&p.name);
@@ -257,121 +246,88 @@ fn builder(op: &Operation) -> TokenStream {
             quote!(body: Option<#t>,)
         }
     });
-    let setters = op.params.iter().filter(|p| !p.required).map(param_setter);
-    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
-        let t = rust_type(&b.ty, &types());
-        let d = doc(b.doc.as_deref().unwrap_or("Sets the request body."));
-        quote! { #d pub fn body(mut self, value: #t) -> Self { self.body = Some(value); self } }
-    });
-    let (out, decode) = output(op);
-    let http = method_tokens(op.method);
-    let path = path_expr(op);
-    let id = &op.id;
-    let alternatives = op.security.iter().map(|alt| {
-        let schemes = alt.iter().map(scheme);
-        quote!(&[ #( #schemes ),* ])
-    });
-    let mutable = (op.body.is_some()
-        || op.params.iter().any(|p| p.location != ParamLocation::Path))
-    .then(|| quote!(mut));
-    let query_and_headers = op
+    let setters: Vec<TokenStream> = op
         .params
         .iter()
-        .filter(|p| p.location != ParamLocation::Path)
+        .filter(|p| !p.required)
+        .map(param_setter)
+        .chain(op.body.as_ref().filter(|b| !b.required).map(|b| {
+            let t = rust_type(&b.ty, &types());
+            let d = doc(b.doc.as_deref().unwrap_or("Sets the request body."));
+            quote! { #d pub fn body(mut self, value: #t) -> Self { self.operation.body = Some(value); self } }
+        }))
+        .collect();
+    let setters =
+        (!setters.is_empty()).then(|| quote!(impl<'a> Call<'a, #name> { #( #setters )* }));
+    let (out, decoder) = output(op);
+    let http = method_tokens(op.method);
+    let path = &op.path;
+    let id = &op.id;
+    let security = ident(&op.security_set);
+    let values: Vec<TokenStream> = op
+        .params
+        .iter()
         .map(|p| {
             let n = ident(&p.name);
             let wire = &p.wire;
-            let call = match p.location {
-                ParamLocation::Header => quote!(header),
-                _ => quote!(query),
-            };
-            if p.required {
-                quote!(request.#call(#wire, &self.#n)?;)
-            } else {
-                quote!(if let Some(value) = &self.#n { request.#call(#wire, value)?; })
+            match p.location {
+                ParamLocation::Path => quote!(request.path_param(&self.#n)?;),
+                ParamLocation::Query => quote!(request.query(#wire, &self.#n)?;),
+                ParamLocation::Header => quote!(request.header(#wire, &self.#n)?;),
             }
-        });
-    let body = op.body.as_ref().map(|b| {
-        let call = if matches!(b.ty, TypeRef::Bytes) {
-            quote!(bytes_body)
-        } else {
-            quote!(json_body)
-        };
-        let media = &b.media_type;
-        if b.required {
-            quote!(request.#call(#media, &self.body)?;)
-        } else {
-            quote!(if let Some(body) = &self.body { request.#call(#media, body)?; })
+        })
+        .chain(op.body.as_ref().map(|b| {
+            let call = if matches!(b.ty, TypeRef::Bytes) {
+                quote!(bytes_body)
+            } else {
+                quote!(json_body)
+            };
+            let media = &b.media_type;
+            if b.required {
+                quote!(request.#call(#media, &self.body)?;)
+            } else {
+                quote!(if let Some(body) = &self.body { request.#call(#media, body)?; })
+            }
+        }))
+        .collect();
+    let describe = (!values.is_empty()).then(|| {
+        quote! {
+            fn describe(&self, request: &mut Request) -> Result<(), Error> {
+                #( #values )*
+                Ok(())
+            }
         }
     });
-    let stream = op.pagination.as_ref().and_then(|p| {
-        let limit = ident(p.limit_param.as_ref()?);
-        let offset = ident(p.offset_param.as_ref()?);
+    let paginated = op.pagination.as_ref().and_then(|p| {
+        let (offset, limit) = p.window()?;
+        let (offset, limit) = (ident(offset), ident(limit));
         let item = rust_type(&p.item, &types());
         Some(quote! {
-            /// Walks every item of the collection, fetching pages lazily as the stream is polled.
-            ///
-            /// Starts at the `offset` set on this builder (default 0) and asks for pages of
-            /// `limit` items (default: the client's page size); stops after the last item
-            /// that `Pagination-Total` announces, or at the first short page.
-            pub fn stream(self) -> impl ::rebilly_runtime::futures::Stream<Item = Result<#item, Error>> + 'a {
-                let limit = self.#limit.unwrap_or_else(|| self.client.config().page_size());
-                let offset = self.#offset.unwrap_or(0);
-                paginate(offset, limit, move |offset, limit| {
-                    let mut page = self.clone();
-                    page.#offset = Some(offset);
-                    page.#limit = Some(limit);
-                    page.send()
-                })
+            impl Paginated for #name {
+                type Item = #item;
+                fn window(&mut self) -> (&mut Option<i64>, &mut Option<i64>) {
+                    (&mut self.#offset, &mut self.#limit)
+                }
             }
         })
     });
     quote! {
         #docs
         #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent or awaited"]
-        pub struct #name<'a> {
-            client: &'a Client,
-            options: RequestOptions,
+        pub struct #name {
             #( #fields )*
             #body_field
         }
-        impl<'a> #name<'a> {
-            #( #setters )*
-            #body_setter
-            /// Uses these credentials for this call instead of the client's.
-            pub fn credentials(mut self, credentials: Credentials) -> Self {
-                self.options.credentials = Some(credentials);
-                self
-            }
-            /// Replaces the per-call options (credentials, retries, timeout, extra headers).
-            pub fn options(mut self, options: RequestOptions) -> Self {
-                self.options = options;
-                self
-            }
-            /// Sends the request and returns the decoded body.
-            pub async fn send(self) -> Result<#out, Error> {
-                self.send_with_response().await.map(Response::into_body)
-            }
-            /// Sends the request and returns the body with the status and headers.
-            pub async fn send_with_response(self) -> Result<Response<#out>, Error> {
-                let request = self.request()?;
-                self.client.execute(request, &self.options).await?.#decode
-            }
-            fn request(&self) -> Result<Request, Error> {
-                let #mutable request = Request::new(#http, #path, #id, &[ #( #alternatives ),* ]);
-                #( #query_and_headers )*
-                #body
-                Ok(request)
-            }
-            #stream
+        impl Operation for #name {
+            type Output = #out;
+            type Decoder = #decoder;
+            const ID: &'static str = #id;
+            const METHOD: Method = #http;
+            const PATH: &'static str = #path;
+            const SECURITY: Security = #security;
+            #describe
         }
-        impl<'a> ::std::future::IntoFuture for #name<'a> {
-            type Output = Result<#out, Error>;
-            type IntoFuture = BoxFuture<'a, Self::Output>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        #paginated
+        #setters
     }
 }

@@ -41,7 +41,7 @@ const CLIENT_MEMBERS: &[&str] = &[
     "fmt",
     "from",
 ];
-const ROOT_TYPES: &[&str] = &["Client", "SERVERS"];
+const ROOT_TYPES: &[&str] = &["Client", "Call", "SERVERS"];
 
 /// The resource type name for a tag or `x-sdk-resource` value, and its accessor: `Api` is
 /// appended where the name is one the generated code uses itself (a tag `Client`, `Types`).
