@@ -4,19 +4,18 @@
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
+use ::rebilly_runtime::object as obj;
+#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// Access control list granted to the JWT.
 pub type Acl = Vec<AclItem>;
 /// The `AclItem` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AclItem {
     /// What the permissions apply to.
-    #[serde(rename = "scope")]
     pub scope: ApiKeyScope,
     /// Operations that are allowed within the scope.
-    #[serde(rename = "permissions")]
     pub permissions: AclPermissions,
 }
 impl AclItem {
@@ -25,28 +24,63 @@ impl AclItem {
         Self { scope, permissions }
     }
 }
+impl<'de> Deserialize<'de> for AclItem {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = AclItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "AclItem")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AclItem, A::Error> {
+                let mut scope = None;
+                let mut permissions = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "scope" => scope = Some(__map.next_value()?),
+                        "permissions" => permissions = Some(__map.next_value()?),
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(AclItem {
+                    scope: obj::required(scope, "scope")?,
+                    permissions: obj::required(permissions, "permissions")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for AclItem {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("scope", &self.scope)?;
+        __map.serialize_entry("permissions", &self.permissions)?;
+        __map.end()
+    }
+}
 /// Operation IDs that are allowed; `*` allows every operation.
 pub type AclPermissions = Vec<String>;
 /// Limits the resources that an ACL entry applies to.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiKeyScope {
     /// Organizations the entry applies to.
-    #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<Vec<ResourceId>>,
     /// Products the entry applies to.
-    #[serde(rename = "productId", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<Vec<String>>,
     /// Plans the entry applies to.
-    #[serde(rename = "planId", default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<Vec<String>>,
     /// Custom fields the entry applies to.
-    #[serde(
-        rename = "customFieldName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_field_name: Option<Vec<String>>,
 }
 impl ApiKeyScope {
@@ -60,37 +94,85 @@ impl ApiKeyScope {
         }
     }
 }
+impl<'de> Deserialize<'de> for ApiKeyScope {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = ApiKeyScope;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "ApiKeyScope")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ApiKeyScope, A::Error> {
+                let mut organization_id = None;
+                let mut product_id = None;
+                let mut plan_id = None;
+                let mut custom_field_name = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "organizationId" => organization_id = __map.next_value()?,
+                        "productId" => product_id = __map.next_value()?,
+                        "planId" => plan_id = __map.next_value()?,
+                        "customFieldName" => custom_field_name = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(ApiKeyScope {
+                    organization_id,
+                    product_id,
+                    plan_id,
+                    custom_field_name,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for ApiKeyScope {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.organization_id {
+            __map.serialize_entry("organizationId", value)?;
+        }
+        if let Some(value) = &self.product_id {
+            __map.serialize_entry("productId", value)?;
+        }
+        if let Some(value) = &self.plan_id {
+            __map.serialize_entry("planId", value)?;
+        }
+        if let Some(value) = &self.custom_field_name {
+            __map.serialize_entry("customFieldName", value)?;
+        }
+        __map.end()
+    }
+}
 /// How customers of the organization authenticate.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuthenticationOptions {
     /// Regular expression that new passwords must match; `null` allows any password.
     ///
     /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
-    #[serde(
-        rename = "passwordPattern",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::rebilly_runtime::double_option"
-    )]
     pub password_pattern: Option<Option<String>>,
     /// Lifetime of a new credential, in seconds.
-    #[serde(rename = "credentialTtl", default, skip_serializing_if = "Option::is_none")]
     pub credential_ttl: Option<i64>,
     /// Lifetime of a new authentication token, in seconds.
-    #[serde(rename = "authTokenTtl", default, skip_serializing_if = "Option::is_none")]
     pub auth_token_ttl: Option<i64>,
     /// Lifetime of a new reset-password token, in seconds.
-    #[serde(rename = "resetTokenTtl", default, skip_serializing_if = "Option::is_none")]
     pub reset_token_ttl: Option<i64>,
     /// Whether exchanging an authentication token needs a one-time password.
-    #[serde(rename = "otpRequired", default, skip_serializing_if = "Option::is_none")]
     pub otp_required: Option<bool>,
     /// Links to this resource.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<SelfLink>,
 }
 impl AuthenticationOptions {
@@ -104,6 +186,75 @@ impl AuthenticationOptions {
             otp_required: None,
             links: None,
         }
+    }
+}
+impl<'de> Deserialize<'de> for AuthenticationOptions {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = AuthenticationOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "AuthenticationOptions")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AuthenticationOptions, A::Error> {
+                let mut password_pattern = None;
+                let mut credential_ttl = None;
+                let mut auth_token_ttl = None;
+                let mut reset_token_ttl = None;
+                let mut otp_required = None;
+                let mut links = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "passwordPattern" => password_pattern = Some(__map.next_value()?),
+                        "credentialTtl" => credential_ttl = __map.next_value()?,
+                        "authTokenTtl" => auth_token_ttl = __map.next_value()?,
+                        "resetTokenTtl" => reset_token_ttl = __map.next_value()?,
+                        "otpRequired" => otp_required = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(AuthenticationOptions {
+                    password_pattern,
+                    credential_ttl,
+                    auth_token_ttl,
+                    reset_token_ttl,
+                    otp_required,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for AuthenticationOptions {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.password_pattern {
+            __map.serialize_entry("passwordPattern", value)?;
+        }
+        if let Some(value) = &self.credential_ttl {
+            __map.serialize_entry("credentialTtl", value)?;
+        }
+        if let Some(value) = &self.auth_token_ttl {
+            __map.serialize_entry("authTokenTtl", value)?;
+        }
+        if let Some(value) = &self.reset_token_ttl {
+            __map.serialize_entry("resetTokenTtl", value)?;
+        }
+        if let Some(value) = &self.otp_required {
+            __map.serialize_entry("otpRequired", value)?;
+        }
+        __map.end()
     }
 }
 /// A login request, in one of the two login modes.
@@ -145,23 +296,18 @@ impl Serialize for AuthenticationToken {
     }
 }
 /// Log in with a username and password.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthenticationTokenPasswordMode {
     /// The customer's username.
-    #[serde(rename = "username")]
     pub username: String,
     /// The customer's password.
     ///
     /// Sent by the client; never returned.
-    #[serde(rename = "password")]
     pub password: ::rebilly_runtime::Secret,
     /// Whether exchanging this token needs a one-time password.
-    #[serde(rename = "otpRequired", default, skip_serializing_if = "Option::is_none")]
     pub otp_required: Option<bool>,
     /// When the token stops being valid.
-    #[serde(rename = "expiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<::rebilly_runtime::DateTime>,
 }
 impl AuthenticationTokenPasswordMode {
@@ -178,19 +324,30 @@ impl AuthenticationTokenPasswordMode {
         }
     }
 }
+impl Serialize for AuthenticationTokenPasswordMode {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("username", &self.username)?;
+        __map.serialize_entry("password", &self.password)?;
+        if let Some(value) = &self.otp_required {
+            __map.serialize_entry("otpRequired", value)?;
+        }
+        if let Some(value) = &self.expired_time {
+            __map.serialize_entry("expiredTime", value)?;
+        }
+        __map.end()
+    }
+}
 /// Log a customer in without a password; needs a secret API key.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthenticationTokenPasswordlessMode {
     /// Identifier of a customer.
-    #[serde(rename = "customerId")]
     pub customer_id: CustomerId,
     /// Whether exchanging this token needs a one-time password.
-    #[serde(rename = "otpRequired", default, skip_serializing_if = "Option::is_none")]
     pub otp_required: Option<bool>,
     /// When the token stops being valid.
-    #[serde(rename = "expiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<::rebilly_runtime::DateTime>,
 }
 impl AuthenticationTokenPasswordlessMode {
@@ -203,46 +360,47 @@ impl AuthenticationTokenPasswordlessMode {
         }
     }
 }
+impl Serialize for AuthenticationTokenPasswordlessMode {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("customerId", &self.customer_id)?;
+        if let Some(value) = &self.otp_required {
+            __map.serialize_entry("otpRequired", value)?;
+        }
+        if let Some(value) = &self.expired_time {
+            __map.serialize_entry("expiredTime", value)?;
+        }
+        __map.end()
+    }
+}
 /// An authentication token issued when a customer logged in.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthenticationTokenResponse {
     /// Username of the customer the token was issued to.
-    #[serde(rename = "username")]
     pub username: String,
     /// Identifier of a customer.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "customerId", default, skip_serializing)]
     pub customer_id: Option<CustomerId>,
     /// The authentication token.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "token", default, skip_serializing)]
     pub token: Option<String>,
     /// Whether exchanging this token needs a one-time password.
-    #[serde(rename = "otpRequired", default, skip_serializing_if = "Option::is_none")]
     pub otp_required: Option<bool>,
     /// The credential that the customer logged in with.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "credentialId", default, skip_serializing)]
     pub credential_id: Option<ResourceId>,
     /// When the token stops being valid; `null` when it does not expire.
     ///
     /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
-    #[serde(
-        rename = "expiredTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::rebilly_runtime::double_option"
-    )]
     pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to this resource.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<SelfLink>,
 }
 impl AuthenticationTokenResponse {
@@ -259,43 +417,81 @@ impl AuthenticationTokenResponse {
         }
     }
 }
+impl<'de> Deserialize<'de> for AuthenticationTokenResponse {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = AuthenticationTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "AuthenticationTokenResponse")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AuthenticationTokenResponse, A::Error> {
+                let mut username = None;
+                let mut customer_id = None;
+                let mut token = None;
+                let mut otp_required = None;
+                let mut credential_id = None;
+                let mut expired_time = None;
+                let mut links = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "username" => username = Some(__map.next_value()?),
+                        "customerId" => customer_id = __map.next_value()?,
+                        "token" => token = __map.next_value()?,
+                        "otpRequired" => otp_required = __map.next_value()?,
+                        "credentialId" => credential_id = __map.next_value()?,
+                        "expiredTime" => expired_time = Some(__map.next_value()?),
+                        "_links" => links = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(AuthenticationTokenResponse {
+                    username: obj::required(username, "username")?,
+                    customer_id,
+                    token,
+                    otp_required,
+                    credential_id,
+                    expired_time,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// When the resource was created; set by Rebilly.
 pub type CreatedTime = ::rebilly_runtime::DateTime;
 /// A username and password that a customer logs in with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerCredential {
     /// Identifier of the credential.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "id", default, skip_serializing)]
     pub id: Option<String>,
     /// The username.
-    #[serde(rename = "username")]
     pub username: String,
     /// The password; never returned.
     ///
     /// Sent by the client; never returned.
-    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<::rebilly_runtime::Secret>,
     /// Identifier of a customer.
-    #[serde(rename = "customerId")]
     pub customer_id: CustomerId,
     /// When the credential stops being valid; `null` when it does not expire.
     ///
     /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
-    #[serde(
-        rename = "expiredTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::rebilly_runtime::double_option"
-    )]
     pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to related resources.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<Vec<CustomerCredentialLinksItem>>,
 }
 impl CustomerCredential {
@@ -315,22 +511,129 @@ impl CustomerCredential {
         }
     }
 }
+impl<'de> Deserialize<'de> for CustomerCredential {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = CustomerCredential;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "CustomerCredential")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerCredential, A::Error> {
+                let mut id = None;
+                let mut username = None;
+                let mut password = None;
+                let mut customer_id = None;
+                let mut expired_time = None;
+                let mut links = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "id" => id = __map.next_value()?,
+                        "username" => username = Some(__map.next_value()?),
+                        "password" => password = __map.next_value()?,
+                        "customerId" => customer_id = Some(__map.next_value()?),
+                        "expiredTime" => expired_time = Some(__map.next_value()?),
+                        "_links" => links = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerCredential {
+                    id,
+                    username: obj::required(username, "username")?,
+                    password,
+                    customer_id: obj::required(customer_id, "customerId")?,
+                    expired_time,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for CustomerCredential {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("username", &self.username)?;
+        if let Some(value) = &self.password {
+            __map.serialize_entry("password", value)?;
+        }
+        __map.serialize_entry("customerId", &self.customer_id)?;
+        if let Some(value) = &self.expired_time {
+            __map.serialize_entry("expiredTime", value)?;
+        }
+        __map.end()
+    }
+}
 /// The `CustomerCredentialLinksItem` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerCredentialLinksItem {
     /// The link's URL.
-    #[serde(rename = "href", default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// How the link relates to this resource.
-    #[serde(rename = "rel", default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<CustomerCredentialLinksItemRel>,
 }
 impl CustomerCredentialLinksItem {
     /// Creates `CustomerCredentialLinksItem` with every field unset.
     pub fn new() -> Self {
         Self { href: None, rel: None }
+    }
+}
+impl<'de> Deserialize<'de> for CustomerCredentialLinksItem {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = CustomerCredentialLinksItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "CustomerCredentialLinksItem")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerCredentialLinksItem, A::Error> {
+                let mut href = None;
+                let mut rel = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "href" => href = __map.next_value()?,
+                        "rel" => rel = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerCredentialLinksItem {
+                    href,
+                    rel,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for CustomerCredentialLinksItem {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.href {
+            __map.serialize_entry("href", value)?;
+        }
+        if let Some(value) = &self.rel {
+            __map.serialize_entry("rel", value)?;
+        }
+        __map.end()
     }
 }
 /// How the link relates to this resource.
@@ -386,69 +689,52 @@ impl<'de> Deserialize<'de> for CustomerCredentialLinksItemRel {
 /// Identifier of a customer.
 pub type CustomerId = String;
 /// A customer JWT, obtained by exchanging an authentication token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerJwt {
     /// Identifier of the session.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "id", default, skip_serializing)]
     pub id: Option<String>,
     /// Kind of session.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "type", default, skip_serializing)]
     pub r#type: Option<CustomerJwtType>,
     /// The JWT, to send as `Authorization: Bearer <token>`.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "token", default, skip_serializing)]
     pub token: Option<String>,
     /// Whether the authentication token stops being valid after the exchange.
     ///
     /// Sent by the client; never returned.
-    #[serde(rename = "invalidate", default, skip_serializing_if = "Option::is_none")]
     pub invalidate: Option<bool>,
     /// Six-digit one-time password that the customer received by email.
     ///
     /// Sent by the client; never returned.
-    #[serde(
-        rename = "oneTimePassword",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub one_time_password: Option<String>,
     /// Identifier of a customer.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "customerId", default, skip_serializing)]
     pub customer_id: Option<CustomerId>,
     /// Access control list granted to the JWT.
-    #[serde(rename = "acl", default, skip_serializing_if = "Option::is_none")]
     pub acl: Option<Acl>,
     /// Extra claims to put in the JWT.
-    #[serde(rename = "customClaims", default, skip_serializing_if = "Option::is_none")]
     pub custom_claims: Option<
         ::std::collections::BTreeMap<String, ::rebilly_runtime::serde_json::Value>,
     >,
     /// When the resource was created; set by Rebilly.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "createdTime", default, skip_serializing)]
     pub created_time: Option<CreatedTime>,
     /// When the resource was last changed; set by Rebilly.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "updatedTime", default, skip_serializing)]
     pub updated_time: Option<UpdatedTime>,
     /// When the JWT expires; one hour after `createdTime` unless set.
-    #[serde(rename = "expiredTime", default, skip_serializing_if = "Option::is_none")]
     pub expired_time: Option<::rebilly_runtime::DateTime>,
     /// Links to related resources.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<Vec<CustomerJwtLinksItem>>,
 }
 impl CustomerJwt {
@@ -470,22 +756,151 @@ impl CustomerJwt {
         }
     }
 }
+impl<'de> Deserialize<'de> for CustomerJwt {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = CustomerJwt;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "CustomerJwt")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerJwt, A::Error> {
+                let mut id = None;
+                let mut r#type = None;
+                let mut token = None;
+                let mut invalidate = None;
+                let mut one_time_password = None;
+                let mut customer_id = None;
+                let mut acl = None;
+                let mut custom_claims = None;
+                let mut created_time = None;
+                let mut updated_time = None;
+                let mut expired_time = None;
+                let mut links = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "id" => id = __map.next_value()?,
+                        "type" => r#type = __map.next_value()?,
+                        "token" => token = __map.next_value()?,
+                        "invalidate" => invalidate = __map.next_value()?,
+                        "oneTimePassword" => one_time_password = __map.next_value()?,
+                        "customerId" => customer_id = __map.next_value()?,
+                        "acl" => acl = __map.next_value()?,
+                        "customClaims" => custom_claims = __map.next_value()?,
+                        "createdTime" => created_time = __map.next_value()?,
+                        "updatedTime" => updated_time = __map.next_value()?,
+                        "expiredTime" => expired_time = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerJwt {
+                    id,
+                    r#type,
+                    token,
+                    invalidate,
+                    one_time_password,
+                    customer_id,
+                    acl,
+                    custom_claims,
+                    created_time,
+                    updated_time,
+                    expired_time,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for CustomerJwt {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.invalidate {
+            __map.serialize_entry("invalidate", value)?;
+        }
+        if let Some(value) = &self.one_time_password {
+            __map.serialize_entry("oneTimePassword", value)?;
+        }
+        if let Some(value) = &self.acl {
+            __map.serialize_entry("acl", value)?;
+        }
+        if let Some(value) = &self.custom_claims {
+            __map.serialize_entry("customClaims", value)?;
+        }
+        if let Some(value) = &self.expired_time {
+            __map.serialize_entry("expiredTime", value)?;
+        }
+        __map.end()
+    }
+}
 /// The `CustomerJwtLinksItem` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerJwtLinksItem {
     /// The link's URL.
-    #[serde(rename = "href", default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// How the link relates to this resource.
-    #[serde(rename = "rel", default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<CustomerJwtLinksItemRel>,
 }
 impl CustomerJwtLinksItem {
     /// Creates `CustomerJwtLinksItem` with every field unset.
     pub fn new() -> Self {
         Self { href: None, rel: None }
+    }
+}
+impl<'de> Deserialize<'de> for CustomerJwtLinksItem {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = CustomerJwtLinksItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "CustomerJwtLinksItem")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerJwtLinksItem, A::Error> {
+                let mut href = None;
+                let mut rel = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "href" => href = __map.next_value()?,
+                        "rel" => rel = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerJwtLinksItem { href, rel })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for CustomerJwtLinksItem {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.href {
+            __map.serialize_entry("href", value)?;
+        }
+        if let Some(value) = &self.rel {
+            __map.serialize_entry("rel", value)?;
+        }
+        __map.end()
     }
 }
 /// How the link relates to this resource.
@@ -581,37 +996,26 @@ impl<'de> Deserialize<'de> for CustomerJwtType {
     }
 }
 /// A token that lets a customer set a new password.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetPasswordToken {
     /// The token.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "token", default, skip_serializing)]
     pub token: Option<String>,
     /// Username whose password may be reset.
-    #[serde(rename = "username")]
     pub username: String,
     /// The credential whose password may be reset.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "credentialId", default, skip_serializing)]
     pub credential_id: Option<String>,
     /// When the token stops being valid; `null` when it does not expire.
     ///
     /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
-    #[serde(
-        rename = "expiredTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::rebilly_runtime::double_option"
-    )]
     pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to this resource.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "_links", default, skip_serializing)]
     pub links: Option<SelfLink>,
 }
 impl ResetPasswordToken {
@@ -626,26 +1030,123 @@ impl ResetPasswordToken {
         }
     }
 }
+impl<'de> Deserialize<'de> for ResetPasswordToken {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = ResetPasswordToken;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "ResetPasswordToken")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ResetPasswordToken, A::Error> {
+                let mut token = None;
+                let mut username = None;
+                let mut credential_id = None;
+                let mut expired_time = None;
+                let mut links = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "token" => token = __map.next_value()?,
+                        "username" => username = Some(__map.next_value()?),
+                        "credentialId" => credential_id = __map.next_value()?,
+                        "expiredTime" => expired_time = Some(__map.next_value()?),
+                        "_links" => links = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(ResetPasswordToken {
+                    token,
+                    username: obj::required(username, "username")?,
+                    credential_id,
+                    expired_time,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for ResetPasswordToken {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("username", &self.username)?;
+        if let Some(value) = &self.expired_time {
+            __map.serialize_entry("expiredTime", value)?;
+        }
+        __map.end()
+    }
+}
 /// Identifier generated by Rebilly for a resource.
 pub type ResourceId = String;
 /// Links to this resource.
 pub type SelfLink = Vec<SelfLinkItem>;
 /// The `SelfLinkItem` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SelfLinkItem {
     /// The link's URL.
-    #[serde(rename = "href", default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// How the link relates to this resource.
-    #[serde(rename = "rel", default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<SelfLinkItemRel>,
 }
 impl SelfLinkItem {
     /// Creates `SelfLinkItem` with every field unset.
     pub fn new() -> Self {
         Self { href: None, rel: None }
+    }
+}
+impl<'de> Deserialize<'de> for SelfLinkItem {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = SelfLinkItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "SelfLinkItem")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SelfLinkItem, A::Error> {
+                let mut href = None;
+                let mut rel = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "href" => href = __map.next_value()?,
+                        "rel" => rel = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(SelfLinkItem { href, rel })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for SelfLinkItem {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.href {
+            __map.serialize_entry("href", value)?;
+        }
+        if let Some(value) = &self.rel {
+            __map.serialize_entry("rel", value)?;
+        }
+        __map.end()
     }
 }
 /// How the link relates to this resource.

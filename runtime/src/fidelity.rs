@@ -61,10 +61,38 @@ pub(crate) fn payload<T: DeserializeOwned>(
 mod tests {
     use serde::Deserialize;
 
-    #[derive(Deserialize, Debug)]
+    /// Written as the generator writes structs (see `crate::object`): a member it does not
+    /// have is skipped with `IgnoredAny`, which is what `serde_ignored` notices.
+    #[derive(Debug)]
     #[allow(dead_code)]
     struct Inner {
         kept: i32,
+    }
+
+    impl<'de> Deserialize<'de> for Inner {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            use crate::object as obj;
+            struct Members;
+            impl<'de> obj::Visitor<'de> for Members {
+                type Value = Inner;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    obj::expecting(f, "Inner")
+                }
+                fn visit_map<A: obj::MapAccess<'de>>(self, mut map: A) -> Result<Inner, A::Error> {
+                    let mut kept = None;
+                    while let Some(key) = map.next_key::<obj::Key>()? {
+                        match &*key {
+                            "kept" => kept = Some(map.next_value()?),
+                            _ => obj::skip(&mut map)?,
+                        }
+                    }
+                    Ok(Inner {
+                        kept: obj::required(kept, "kept")?,
+                    })
+                }
+            }
+            d.deserialize_map(Members)
+        }
     }
 
     #[derive(Debug)]

@@ -12,6 +12,7 @@ mod credentials;
 mod error;
 #[cfg(feature = "fidelity")]
 pub mod fidelity;
+pub mod object;
 pub mod operation;
 mod paginate;
 mod request;

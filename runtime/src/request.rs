@@ -250,7 +250,10 @@ mod tests {
         r.header("X-List", &["a", "b"]).unwrap();
         assert_eq!(r.headers.len(), 1);
         assert_eq!(r.headers[0].1, "a,b");
-        assert!(matches!(r.header("X-Bad", "line\nbreak"), Err(Error::Encode(_))));
+        assert!(matches!(
+            r.header("X-Bad", "line\nbreak"),
+            Err(Error::Encode(_))
+        ));
         assert!(matches!(r.header("bad name", "v"), Err(Error::Encode(_))));
     }
 

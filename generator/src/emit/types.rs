@@ -12,6 +12,8 @@ pub fn types_head() -> TokenStream {
         //! Data types of the API: request bodies, responses and the types they contain.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
         #[allow(unused_imports)]
+        use ::rebilly_runtime::object as obj;
+        #[allow(unused_imports)]
         use ::rebilly_runtime::serde::{Deserialize, Serialize};
     }
 }
@@ -28,17 +30,23 @@ pub fn type_items(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
     quote! { #( #cfg #items )* }
 }
 
-fn derives(def: &TypeDef, mut extra: TokenStream) -> TokenStream {
-    if let TypeKind::Struct { fields, .. } = &def.kind {
-        if fields.iter().all(|f| f.presence != Presence::Required) {
-            extra = quote!(#extra Default,);
-        }
-    }
+/// The derives of a struct: serde's are not among them (its impls are written out, see
+/// [`struct_serde`]).
+fn struct_derives(fields: &[Field]) -> TokenStream {
+    let default = fields
+        .iter()
+        .all(|f| f.presence != Presence::Required)
+        .then(|| quote!(Default,));
+    quote!(#[derive(Debug, Clone, PartialEq, #default)])
+}
+
+/// The derives of an untagged union, serde's included.
+fn union_derives(def: &TypeDef) -> TokenStream {
     let (ser, de) = directions(def);
     let ser = ser.then(|| quote!(Serialize,));
     let de = de.then(|| quote!(Deserialize,));
     quote! {
-        #[derive(Debug, Clone, PartialEq, #extra #ser #de)]
+        #[derive(Debug, Clone, PartialEq, #ser #de)]
         #[serde(crate = "::rebilly_runtime::serde")]
     }
 }
@@ -56,31 +64,31 @@ fn type_def(def: &TypeDef) -> Vec<TokenStream> {
             vec![quote! { #docs pub type #name = #t; }]
         }
         TypeKind::Struct { fields, additional } => {
-            let derive = derives(def, quote!());
+            let derive = struct_derives(fields);
             let members = fields.iter().map(field);
             let extra = additional.as_ref().map(|t| {
                 let t = rust_type(t, &here);
                 quote! {
                     /// Members not described by the schema.
-                    #[serde(flatten)]
                     pub extra: ::std::collections::BTreeMap<String, #t>,
                 }
             });
-            let constructor = constructor(def, fields, additional.is_some());
-            vec![
+            let mut items = vec![
                 quote! {
                     #docs
                     #derive
                     #[non_exhaustive]
                     pub struct #name { #( #members )* #extra }
                 },
-                constructor,
-            ]
+                constructor(def, fields, additional.is_some()),
+            ];
+            items.extend(struct_serde(def, fields, additional.is_some()));
+            items
         }
         TypeKind::StringEnum { variants } => string_enum(def, &name, &docs, variants),
         TypeKind::Tagged { tag, variants } => tagged(def, &name, &docs, tag, variants),
         TypeKind::Untagged { variants } => {
-            let derive = derives(def, quote!());
+            let derive = union_derives(def);
             let vs = variants.iter().map(|(v, t)| {
                 let v = ident(v);
                 let t = rust_type(t, &here);
@@ -120,41 +128,133 @@ fn field(f: &Field) -> TokenStream {
         );
     }
     let docs = doc(&text);
-    if f.read_only {
-        // Never sent, however the value was obtained (a resource fetched, changed and put back).
-        let (ty, with) = match f.presence {
-            Presence::OptionalNullable => (
-                quote!(Option<Option<#base>>),
-                quote!(deserialize_with = "::rebilly_runtime::double_option::deserialize",),
-            ),
-            Presence::Required => (base, quote!()),
-            _ => (quote!(Option<#base>), quote!()),
-        };
-        let default = (f.presence != Presence::Required).then(|| quote!(default,));
-        return quote! {
-            #docs
-            #[serde(rename = #wire, #default #with skip_serializing)]
-            pub #name: #ty,
-        };
-    }
-    let (ty, attrs) = match f.presence {
-        Presence::Required => (base, quote!(#[serde(rename = #wire)])),
-        Presence::RequiredNullable => (quote!(Option<#base>), quote!(#[serde(rename = #wire)])),
-        Presence::Optional => (
-            quote!(Option<#base>),
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]),
-        ),
-        Presence::OptionalNullable => (
-            quote!(Option<Option<#base>>),
-            quote!(#[serde(
-                rename = #wire,
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "::rebilly_runtime::double_option"
-            )]),
-        ),
+    let ty = match f.presence {
+        Presence::Required => base,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#base>),
+        Presence::OptionalNullable => quote!(Option<Option<#base>>),
     };
-    quote! { #docs #attrs pub #name: #ty, }
+    quote! { #docs pub #name: #ty, }
+}
+
+/// A struct's `Deserialize` and `Serialize` impls, as the directions it is used in need them.
+///
+/// Reading: each member by name, once; an absent member is `None` (an error when required),
+/// `null` is `None` for `Option<T>` and `Some(None)` for `Option<Option<T>>`; members the
+/// schema does not describe go to `extra` when it has one, and are skipped otherwise.
+/// Writing: required members always, optional ones when `Some`, read-only ones never (however
+/// the value was obtained: a resource fetched, changed and put back), then `extra`.
+fn struct_serde(def: &TypeDef, fields: &[Field], has_extra: bool) -> Vec<TokenStream> {
+    let name = ident(&def.name);
+    let (ser, de) = directions(def);
+    let mut items = Vec::new();
+    if de {
+        let type_name = &def.name;
+        let slots = fields.iter().map(|f| {
+            let n = ident(&f.name);
+            quote!(let mut #n = None;)
+        });
+        let arms = fields.iter().map(|f| {
+            let n = ident(&f.name);
+            let wire = &f.wire;
+            match f.presence {
+                Presence::Required | Presence::OptionalNullable => {
+                    quote!(#wire => #n = Some(__map.next_value()?),)
+                }
+                Presence::RequiredNullable | Presence::Optional => {
+                    quote!(#wire => #n = __map.next_value()?,)
+                }
+            }
+        });
+        let finish = fields.iter().map(|f| {
+            let n = ident(&f.name);
+            let wire = &f.wire;
+            match f.presence {
+                Presence::Required => quote!(#n: obj::required(#n, #wire)?,),
+                _ => quote!(#n,),
+            }
+        });
+        let body = if fields.is_empty() && !has_extra {
+            quote! {
+                while __map.next_key::<obj::IgnoredAny>()?.is_some() {
+                    obj::skip(&mut __map)?;
+                }
+                Ok(#name {})
+            }
+        } else {
+            let (extra_slot, unknown, extra) = if has_extra {
+                (
+                    quote!(let mut extra = ::std::collections::BTreeMap::new();),
+                    quote!({
+                        extra.insert(__key.into_string(), __map.next_value()?);
+                    }),
+                    quote!(extra),
+                )
+            } else {
+                (quote!(), quote!(obj::skip(&mut __map)?,), quote!())
+            };
+            quote! {
+                #( #slots )*
+                #extra_slot
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        #( #arms )*
+                        _ => #unknown
+                    }
+                }
+                Ok(#name { #( #finish )* #extra })
+            }
+        };
+        items.push(quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: obj::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    struct Members;
+                    impl<'de> obj::Visitor<'de> for Members {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            obj::expecting(f, #type_name)
+                        }
+                        fn visit_map<A: obj::MapAccess<'de>>(self, mut __map: A) -> Result<#name, A::Error> {
+                            #body
+                        }
+                    }
+                    deserializer.deserialize_map(Members)
+                }
+            }
+        });
+    }
+    if ser {
+        let writes: Vec<TokenStream> = fields
+            .iter()
+            .filter(|f| !f.read_only)
+            .map(|f| {
+                let n = ident(&f.name);
+                let wire = &f.wire;
+                match f.presence {
+                    Presence::Required | Presence::RequiredNullable => {
+                        quote!(__map.serialize_entry(#wire, &self.#n)?;)
+                    }
+                    Presence::Optional | Presence::OptionalNullable => {
+                        quote!(if let Some(value) = &self.#n { __map.serialize_entry(#wire, value)?; })
+                    }
+                }
+            })
+            .chain(has_extra.then(|| {
+                quote!(for (key, value) in &self.extra { __map.serialize_entry(key, value)?; })
+            }))
+            .collect();
+        let mutable = (!writes.is_empty()).then(|| quote!(mut));
+        items.push(quote! {
+            impl Serialize for #name {
+                fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use obj::SerializeMap as _;
+                    let #mutable __map = serializer.serialize_map(None)?;
+                    #( #writes )*
+                    __map.end()
+                }
+            }
+        });
+    }
+    items
 }
 
 /// `new(...)` taking every field the schema requires that the caller sends (write-only ones

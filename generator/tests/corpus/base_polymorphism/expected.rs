@@ -204,26 +204,20 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
+use ::rebilly_runtime::object as obj;
+#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// Adyen.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Adyen {
     /// The `id` member.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "id", default, skip_serializing)]
     pub id: Option<String>,
     /// The `description` member.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `merchantAccount` member.
-    #[serde(
-        rename = "merchantAccount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub merchant_account: Option<String>,
 }
 impl Adyen {
@@ -234,6 +228,57 @@ impl Adyen {
             description: None,
             merchant_account: None,
         }
+    }
+}
+impl<'de> Deserialize<'de> for Adyen {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = Adyen;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "Adyen")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Adyen, A::Error> {
+                let mut id = None;
+                let mut description = None;
+                let mut merchant_account = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "id" => id = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "merchantAccount" => merchant_account = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(Adyen {
+                    id,
+                    description,
+                    merchant_account,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for Adyen {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.merchant_account {
+            __map.serialize_entry("merchantAccount", value)?;
+        }
+        __map.end()
     }
 }
 /// A merchant's account with a payment gateway.
@@ -330,17 +375,14 @@ impl<'de> Deserialize<'de> for GatewayAccount {
     }
 }
 /// A gateway with no settings of its own.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Plain {
     /// The `id` member.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "id", default, skip_serializing)]
     pub id: Option<String>,
     /// The `description` member.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl Plain {
@@ -352,24 +394,61 @@ impl Plain {
         }
     }
 }
+impl<'de> Deserialize<'de> for Plain {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = Plain;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "Plain")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Plain, A::Error> {
+                let mut id = None;
+                let mut description = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "id" => id = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(Plain { id, description })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for Plain {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        __map.end()
+    }
+}
 /// Stripe.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Stripe {
     /// The `id` member.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "id", default, skip_serializing)]
     pub id: Option<String>,
     /// The `description` member.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `credentials` member.
-    #[serde(rename = "credentials")]
     pub credentials: StripeCredentials,
     /// The `settings` member.
-    #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<StripeSettings>,
 }
 impl Stripe {
@@ -383,15 +462,68 @@ impl Stripe {
         }
     }
 }
+impl<'de> Deserialize<'de> for Stripe {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = Stripe;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "Stripe")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Stripe, A::Error> {
+                let mut id = None;
+                let mut description = None;
+                let mut credentials = None;
+                let mut settings = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "id" => id = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "credentials" => credentials = Some(__map.next_value()?),
+                        "settings" => settings = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(Stripe {
+                    id,
+                    description,
+                    credentials: obj::required(credentials, "credentials")?,
+                    settings,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for Stripe {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            __map.serialize_entry("description", value)?;
+        }
+        __map.serialize_entry("credentials", &self.credentials)?;
+        if let Some(value) = &self.settings {
+            __map.serialize_entry("settings", value)?;
+        }
+        __map.end()
+    }
+}
 /// The `StripeCredentials` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StripeCredentials {
     /// The `secretKey` member.
     ///
     /// Sent by the client; never returned.
-    #[serde(rename = "secretKey", default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<::rebilly_runtime::Secret>,
 }
 impl StripeCredentials {
@@ -400,22 +532,100 @@ impl StripeCredentials {
         Self { secret_key: None }
     }
 }
+impl<'de> Deserialize<'de> for StripeCredentials {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = StripeCredentials;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "StripeCredentials")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<StripeCredentials, A::Error> {
+                let mut secret_key = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "secretKey" => secret_key = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(StripeCredentials { secret_key })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for StripeCredentials {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.secret_key {
+            __map.serialize_entry("secretKey", value)?;
+        }
+        __map.end()
+    }
+}
 /// The `StripeSettings` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StripeSettings {
     /// The `statementDescriptor` member.
-    #[serde(
-        rename = "statementDescriptor",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub statement_descriptor: Option<String>,
 }
 impl StripeSettings {
     /// Creates `StripeSettings` with every field unset.
     pub fn new() -> Self {
         Self { statement_descriptor: None }
+    }
+}
+impl<'de> Deserialize<'de> for StripeSettings {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = StripeSettings;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "StripeSettings")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<StripeSettings, A::Error> {
+                let mut statement_descriptor = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "statementDescriptor" => {
+                            statement_descriptor = __map.next_value()?;
+                        }
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(StripeSettings {
+                    statement_descriptor,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for StripeSettings {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.statement_descriptor {
+            __map.serialize_entry("statementDescriptor", value)?;
+        }
+        __map.end()
     }
 }

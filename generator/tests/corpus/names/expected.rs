@@ -277,20 +277,18 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
+use ::rebilly_runtime::object as obj;
+#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// The `GetTagCollectionResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTagCollectionResponse {
     /// The `reason` member.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<GetTagCollectionResponseReason>,
     /// The `inline` member.
-    #[serde(rename = "inline", default, skip_serializing_if = "Option::is_none")]
     pub inline: Option<GetTagCollectionResponseInlineObject>,
     /// The `confidence` member.
-    #[serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<GetTagCollectionResponseInline>,
 }
 impl GetTagCollectionResponse {
@@ -301,6 +299,44 @@ impl GetTagCollectionResponse {
             inline: None,
             confidence: None,
         }
+    }
+}
+impl<'de> Deserialize<'de> for GetTagCollectionResponse {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = GetTagCollectionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "GetTagCollectionResponse")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetTagCollectionResponse, A::Error> {
+                let mut reason = None;
+                let mut inline = None;
+                let mut confidence = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "reason" => reason = __map.next_value()?,
+                        "inline" => inline = __map.next_value()?,
+                        "confidence" => confidence = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(GetTagCollectionResponse {
+                    reason,
+                    inline,
+                    confidence,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// The `GetTagCollectionResponseInline` schema.
@@ -346,18 +382,48 @@ impl<'de> Deserialize<'de> for GetTagCollectionResponseInline {
     }
 }
 /// The `GetTagCollectionResponseInlineObject` schema.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTagCollectionResponseInlineObject {
     /// The `level` member.
-    #[serde(rename = "level", default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
 }
 impl GetTagCollectionResponseInlineObject {
     /// Creates `GetTagCollectionResponseInlineObject` with every field unset.
     pub fn new() -> Self {
         Self { level: None }
+    }
+}
+impl<'de> Deserialize<'de> for GetTagCollectionResponseInlineObject {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = GetTagCollectionResponseInlineObject;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "GetTagCollectionResponseInlineObject")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetTagCollectionResponseInlineObject, A::Error> {
+                let mut level = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "level" => level = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(GetTagCollectionResponseInlineObject {
+                    level,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// The `GetTagCollectionResponseReason` schema.
@@ -416,18 +482,48 @@ impl<'de> Deserialize<'de> for GetTagCollectionResponseReason {
     }
 }
 /// The `GetTagRuleCollectionResponseItem` schema.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTagRuleCollectionResponseItem {
     /// The `id` member.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl GetTagRuleCollectionResponseItem {
     /// Creates `GetTagRuleCollectionResponseItem` with every field unset.
     pub fn new() -> Self {
         Self { id: None }
+    }
+}
+impl<'de> Deserialize<'de> for GetTagRuleCollectionResponseItem {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = GetTagRuleCollectionResponseItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "GetTagRuleCollectionResponseItem")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetTagRuleCollectionResponseItem, A::Error> {
+                let mut id = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "id" => id = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(GetTagRuleCollectionResponseItem {
+                    id,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 // ===== types_api.rs =====

@@ -201,63 +201,40 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
+use ::rebilly_runtime::object as obj;
+#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// The `Credential` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Credential {
     /// The `id` member.
     ///
     /// Set by the server; never sent.
-    #[serde(rename = "id", default, skip_serializing)]
     pub id: Option<String>,
     /// The `username` member.
-    #[serde(rename = "username")]
     pub username: String,
     /// The `password` member.
     ///
     /// Sent by the client; never returned.
-    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<::rebilly_runtime::Secret>,
     /// The `expiredTime` member.
-    #[serde(rename = "expiredTime")]
     pub expired_time: Option<::rebilly_runtime::DateTime>,
     /// The `birthday` member.
-    #[serde(rename = "birthday", default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<::rebilly_runtime::Date>,
     /// The `attempts` member.
-    #[serde(rename = "attempts", default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i32>,
     /// The `note` member.
     ///
     /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
-    #[serde(
-        rename = "note",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::rebilly_runtime::double_option"
-    )]
     pub note: Option<Option<String>>,
     /// The `level` member.
     ///
     /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
-    #[serde(
-        rename = "level",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::rebilly_runtime::double_option"
-    )]
     pub level: Option<Option<CredentialLevel>>,
     /// The `status` member.
     ///
     /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::rebilly_runtime::double_option"
-    )]
     pub status: Option<Option<Status>>,
 }
 impl Credential {
@@ -278,6 +255,89 @@ impl Credential {
             level: None,
             status: None,
         }
+    }
+}
+impl<'de> Deserialize<'de> for Credential {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = Credential;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "Credential")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Credential, A::Error> {
+                let mut id = None;
+                let mut username = None;
+                let mut password = None;
+                let mut expired_time = None;
+                let mut birthday = None;
+                let mut attempts = None;
+                let mut note = None;
+                let mut level = None;
+                let mut status = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "id" => id = __map.next_value()?,
+                        "username" => username = Some(__map.next_value()?),
+                        "password" => password = __map.next_value()?,
+                        "expiredTime" => expired_time = __map.next_value()?,
+                        "birthday" => birthday = __map.next_value()?,
+                        "attempts" => attempts = __map.next_value()?,
+                        "note" => note = Some(__map.next_value()?),
+                        "level" => level = Some(__map.next_value()?),
+                        "status" => status = Some(__map.next_value()?),
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(Credential {
+                    id,
+                    username: obj::required(username, "username")?,
+                    password,
+                    expired_time,
+                    birthday,
+                    attempts,
+                    note,
+                    level,
+                    status,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for Credential {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("username", &self.username)?;
+        if let Some(value) = &self.password {
+            __map.serialize_entry("password", value)?;
+        }
+        __map.serialize_entry("expiredTime", &self.expired_time)?;
+        if let Some(value) = &self.birthday {
+            __map.serialize_entry("birthday", value)?;
+        }
+        if let Some(value) = &self.attempts {
+            __map.serialize_entry("attempts", value)?;
+        }
+        if let Some(value) = &self.note {
+            __map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.level {
+            __map.serialize_entry("level", value)?;
+        }
+        if let Some(value) = &self.status {
+            __map.serialize_entry("status", value)?;
+        }
+        __map.end()
     }
 }
 /// The `CredentialLevel` schema.
@@ -331,18 +391,24 @@ impl<'de> Deserialize<'de> for CredentialLevel {
     }
 }
 /// The `PostTokenRequest` schema.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostTokenRequest {
     /// The `password` member.
-    #[serde(rename = "password")]
     pub password: ::rebilly_runtime::Secret,
 }
 impl PostTokenRequest {
     /// Creates `PostTokenRequest` from the fields the API requires (`password`); the others start unset.
     pub fn new(password: impl Into<::rebilly_runtime::Secret>) -> Self {
         Self { password: password.into() }
+    }
+}
+impl Serialize for PostTokenRequest {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("password", &self.password)?;
+        __map.end()
     }
 }
 /// The `Status` schema.

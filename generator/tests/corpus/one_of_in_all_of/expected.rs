@@ -162,20 +162,52 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
+use ::rebilly_runtime::object as obj;
+#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// The `GetCashierResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetCashierResponse {
     /// The `depositMethods` member.
-    #[serde(rename = "depositMethods", default, skip_serializing_if = "Option::is_none")]
     pub deposit_methods: Option<Vec<GetCashierResponseDepositMethodsItem>>,
 }
 impl GetCashierResponse {
     /// Creates `GetCashierResponse` with every field unset.
     pub fn new() -> Self {
         Self { deposit_methods: None }
+    }
+}
+impl<'de> Deserialize<'de> for GetCashierResponse {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = GetCashierResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "GetCashierResponse")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetCashierResponse, A::Error> {
+                let mut deposit_methods = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "depositMethods" => deposit_methods = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(GetCashierResponse {
+                    deposit_methods,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// The `GetCashierResponseDepositMethodsItem` schema.
@@ -232,15 +264,12 @@ impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItem {
     }
 }
 /// The `GetCashierResponseDepositMethodsItemCardMethod` schema.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCashierResponseDepositMethodsItemCardMethod {
     /// The `brands` member.
-    #[serde(rename = "brands", default, skip_serializing_if = "Option::is_none")]
     pub brands: Option<Vec<String>>,
     /// The `amounts` member.
-    #[serde(rename = "amounts")]
     pub amounts: Vec<f64>,
 }
 impl GetCashierResponseDepositMethodsItemCardMethod {
@@ -249,21 +278,88 @@ impl GetCashierResponseDepositMethodsItemCardMethod {
         Self { brands: None, amounts }
     }
 }
+impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItemCardMethod {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = GetCashierResponseDepositMethodsItemCardMethod;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "GetCashierResponseDepositMethodsItemCardMethod")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetCashierResponseDepositMethodsItemCardMethod, A::Error> {
+                let mut brands = None;
+                let mut amounts = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "brands" => brands = __map.next_value()?,
+                        "amounts" => amounts = Some(__map.next_value()?),
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(GetCashierResponseDepositMethodsItemCardMethod {
+                    brands,
+                    amounts: obj::required(amounts, "amounts")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The `GetCashierResponseDepositMethodsItemGenericMethod` schema.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCashierResponseDepositMethodsItemGenericMethod {
     /// The `filters` member.
-    #[serde(rename = "filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<String>>,
     /// The `amounts` member.
-    #[serde(rename = "amounts")]
     pub amounts: Vec<f64>,
 }
 impl GetCashierResponseDepositMethodsItemGenericMethod {
     /// Creates `GetCashierResponseDepositMethodsItemGenericMethod` from the fields the API requires (`amounts`); the others start unset.
     pub fn new(amounts: Vec<f64>) -> Self {
         Self { filters: None, amounts }
+    }
+}
+impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItemGenericMethod {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = GetCashierResponseDepositMethodsItemGenericMethod;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "GetCashierResponseDepositMethodsItemGenericMethod")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetCashierResponseDepositMethodsItemGenericMethod, A::Error> {
+                let mut filters = None;
+                let mut amounts = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "filters" => filters = __map.next_value()?,
+                        "amounts" => amounts = Some(__map.next_value()?),
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(GetCashierResponseDepositMethodsItemGenericMethod {
+                    filters,
+                    amounts: obj::required(amounts, "amounts")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }

@@ -163,6 +163,8 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
+use ::rebilly_runtime::object as obj;
+#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// The `EventType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -207,24 +209,18 @@ impl<'de> Deserialize<'de> for EventType {
     }
 }
 /// The `TagRule` schema.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TagRule {
     /// The `eventType` member.
-    #[serde(rename = "eventType")]
     pub event_type: EventType,
     /// The `code` member.
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The `start` member.
-    #[serde(rename = "start", default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// The `end` member.
-    #[serde(rename = "end", default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// The `anything` member.
-    #[serde(rename = "anything", default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<::rebilly_runtime::serde_json::Value>,
 }
 impl TagRule {
@@ -237,5 +233,49 @@ impl TagRule {
             end: None,
             anything: None,
         }
+    }
+}
+impl<'de> Deserialize<'de> for TagRule {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = TagRule;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "TagRule")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<TagRule, A::Error> {
+                let mut event_type = None;
+                let mut code = None;
+                let mut start = None;
+                let mut end = None;
+                let mut anything = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "eventType" => event_type = Some(__map.next_value()?),
+                        "code" => code = __map.next_value()?,
+                        "start" => start = __map.next_value()?,
+                        "end" => end = __map.next_value()?,
+                        "anything" => anything = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(TagRule {
+                    event_type: obj::required(event_type, "eventType")?,
+                    code,
+                    start,
+                    end,
+                    anything,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }

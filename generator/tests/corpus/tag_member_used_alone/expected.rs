@@ -162,10 +162,11 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
+use ::rebilly_runtime::object as obj;
+#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// The `Auto` schema.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Auto {}
 impl Auto {
@@ -174,22 +175,80 @@ impl Auto {
         Self {}
     }
 }
+impl<'de> Deserialize<'de> for Auto {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = Auto;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "Auto")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Auto, A::Error> {
+                while __map.next_key::<obj::IgnoredAny>()?.is_some() {
+                    obj::skip(&mut __map)?;
+                }
+                Ok(Auto {})
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 /// The `DateInterval` schema.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DateInterval {
     /// The `method` member.
-    #[serde(rename = "method")]
     pub method: DateIntervalMethod,
     /// The `duration` member.
-    #[serde(rename = "duration")]
     pub duration: i64,
 }
 impl DateInterval {
     /// Creates `DateInterval` from the fields the API requires (`method`, `duration`); the others start unset.
     pub fn new(method: DateIntervalMethod, duration: i64) -> Self {
         Self { method, duration }
+    }
+}
+impl<'de> Deserialize<'de> for DateInterval {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = DateInterval;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "DateInterval")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DateInterval, A::Error> {
+                let mut method = None;
+                let mut duration = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "method" => method = Some(__map.next_value()?),
+                        "duration" => duration = Some(__map.next_value()?),
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(DateInterval {
+                    method: obj::required(method, "method")?,
+                    duration: obj::required(duration, "duration")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// The `DateIntervalMethod` schema.
@@ -231,21 +290,53 @@ impl<'de> Deserialize<'de> for DateIntervalMethod {
     }
 }
 /// The `GetSettingsResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetSettingsResponse {
     /// The `any` member.
-    #[serde(rename = "any", default, skip_serializing_if = "Option::is_none")]
     pub any: Option<SchedulingMethod>,
     /// The `interval` member.
-    #[serde(rename = "interval", default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<DateInterval>,
 }
 impl GetSettingsResponse {
     /// Creates `GetSettingsResponse` with every field unset.
     pub fn new() -> Self {
         Self { any: None, interval: None }
+    }
+}
+impl<'de> Deserialize<'de> for GetSettingsResponse {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = GetSettingsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "GetSettingsResponse")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetSettingsResponse, A::Error> {
+                let mut any = None;
+                let mut interval = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "any" => any = __map.next_value()?,
+                        "interval" => interval = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(GetSettingsResponse {
+                    any,
+                    interval,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 /// The `SchedulingMethod` schema.

@@ -168,6 +168,8 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
+use ::rebilly_runtime::object as obj;
+#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// The `Plan` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -180,12 +182,10 @@ pub enum Plan {
     PlanSubscription(PlanSubscription),
 }
 /// One-time sale
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlanOneTimeSale {
     /// The `price` member.
-    #[serde(rename = "price")]
     pub price: f64,
 }
 impl PlanOneTimeSale {
@@ -194,28 +194,61 @@ impl PlanOneTimeSale {
         Self { price }
     }
 }
+impl<'de> Deserialize<'de> for PlanOneTimeSale {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = PlanOneTimeSale;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "PlanOneTimeSale")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanOneTimeSale, A::Error> {
+                let mut price = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "price" => price = Some(__map.next_value()?),
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanOneTimeSale {
+                    price: obj::required(price, "price")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for PlanOneTimeSale {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("price", &self.price)?;
+        __map.end()
+    }
+}
 /// The `PlanSubscription` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlanSubscription {
     /// The `trialDays` member.
-    #[serde(rename = "trialDays", default, skip_serializing_if = "Option::is_none")]
     pub trial_days: Option<i64>,
     /// The `period` member.
-    #[serde(rename = "period")]
     pub period: String,
     /// The `value` member.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PlanSubscriptionValue>,
     /// The `metadata` member.
-    #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// The `parent` member.
-    #[serde(rename = "parent", default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Subscription>,
     /// The `children` member.
-    #[serde(rename = "children", default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Subscription>>,
 }
 impl PlanSubscription {
@@ -229,6 +262,76 @@ impl PlanSubscription {
             parent: None,
             children: None,
         }
+    }
+}
+impl<'de> Deserialize<'de> for PlanSubscription {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = PlanSubscription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "PlanSubscription")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanSubscription, A::Error> {
+                let mut trial_days = None;
+                let mut period = None;
+                let mut value = None;
+                let mut metadata = None;
+                let mut parent = None;
+                let mut children = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "trialDays" => trial_days = __map.next_value()?,
+                        "period" => period = Some(__map.next_value()?),
+                        "value" => value = __map.next_value()?,
+                        "metadata" => metadata = __map.next_value()?,
+                        "parent" => parent = __map.next_value()?,
+                        "children" => children = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanSubscription {
+                    trial_days,
+                    period: obj::required(period, "period")?,
+                    value,
+                    metadata,
+                    parent,
+                    children,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for PlanSubscription {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.trial_days {
+            __map.serialize_entry("trialDays", value)?;
+        }
+        __map.serialize_entry("period", &self.period)?;
+        if let Some(value) = &self.value {
+            __map.serialize_entry("value", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.parent {
+            __map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.children {
+            __map.serialize_entry("children", value)?;
+        }
+        __map.end()
     }
 }
 /// The `PlanSubscriptionValue` schema.
@@ -246,24 +349,18 @@ pub enum PlanSubscriptionValue {
     String(String),
 }
 /// The `Subscription` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Subscription {
     /// The `period` member.
-    #[serde(rename = "period")]
     pub period: String,
     /// The `value` member.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<PlanSubscriptionValue>,
     /// The `metadata` member.
-    #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// The `parent` member.
-    #[serde(rename = "parent", default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Subscription>>,
     /// The `children` member.
-    #[serde(rename = "children", default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Subscription>>,
 }
 impl Subscription {
@@ -276,5 +373,69 @@ impl Subscription {
             parent: None,
             children: None,
         }
+    }
+}
+impl<'de> Deserialize<'de> for Subscription {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = Subscription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "Subscription")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Subscription, A::Error> {
+                let mut period = None;
+                let mut value = None;
+                let mut metadata = None;
+                let mut parent = None;
+                let mut children = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "period" => period = Some(__map.next_value()?),
+                        "value" => value = __map.next_value()?,
+                        "metadata" => metadata = __map.next_value()?,
+                        "parent" => parent = __map.next_value()?,
+                        "children" => children = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(Subscription {
+                    period: obj::required(period, "period")?,
+                    value,
+                    metadata,
+                    parent,
+                    children,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+impl Serialize for Subscription {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use obj::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("period", &self.period)?;
+        if let Some(value) = &self.value {
+            __map.serialize_entry("value", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            __map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.parent {
+            __map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.children {
+            __map.serialize_entry("children", value)?;
+        }
+        __map.end()
     }
 }
