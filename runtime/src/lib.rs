@@ -38,8 +38,6 @@ pub use futures;
 pub use reqwest;
 pub use serde;
 pub use serde_json;
-/// `Option<Option<T>>` (de)serialization for fields that can be absent, `null` or a value.
-pub use serde_with::rust::double_option;
 
 /// A boxed future, returned by `IntoFuture` on request builders.
 pub type BoxFuture<'a, T> = futures::future::BoxFuture<'a, T>;
