@@ -59,13 +59,16 @@ impl<'de> Deserialize<'de> for AclItem {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for AclItem {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("scope", &self.scope)?;
+        __out.member("permissions", &self.permissions)?;
+        Ok(())
+    }
+}
 impl Serialize for AclItem {
     fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("scope", &self.scope)?;
-        __map.serialize_entry("permissions", &self.permissions)?;
-        __map.end()
+        obj::write(serializer, self)
     }
 }
 /// Operation IDs that are allowed; `*` allows every operation.
@@ -135,23 +138,26 @@ impl<'de> Deserialize<'de> for ApiKeyScope {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for ApiKeyScope {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
+impl obj::WriteMembers for ApiKeyScope {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         if let Some(value) = &self.organization_id {
-            __map.serialize_entry("organizationId", value)?;
+            __out.member("organizationId", value)?;
         }
         if let Some(value) = &self.product_id {
-            __map.serialize_entry("productId", value)?;
+            __out.member("productId", value)?;
         }
         if let Some(value) = &self.plan_id {
-            __map.serialize_entry("planId", value)?;
+            __out.member("planId", value)?;
         }
         if let Some(value) = &self.custom_field_name {
-            __map.serialize_entry("customFieldName", value)?;
+            __out.member("customFieldName", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for ApiKeyScope {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// How customers of the organization authenticate.
@@ -235,26 +241,29 @@ impl<'de> Deserialize<'de> for AuthenticationOptions {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for AuthenticationOptions {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
+impl obj::WriteMembers for AuthenticationOptions {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         if let Some(value) = &self.password_pattern {
-            __map.serialize_entry("passwordPattern", value)?;
+            __out.member("passwordPattern", value)?;
         }
         if let Some(value) = &self.credential_ttl {
-            __map.serialize_entry("credentialTtl", value)?;
+            __out.member("credentialTtl", value)?;
         }
         if let Some(value) = &self.auth_token_ttl {
-            __map.serialize_entry("authTokenTtl", value)?;
+            __out.member("authTokenTtl", value)?;
         }
         if let Some(value) = &self.reset_token_ttl {
-            __map.serialize_entry("resetTokenTtl", value)?;
+            __out.member("resetTokenTtl", value)?;
         }
         if let Some(value) = &self.otp_required {
-            __map.serialize_entry("otpRequired", value)?;
+            __out.member("otpRequired", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for AuthenticationOptions {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// A login request, in one of the two login modes.
@@ -324,19 +333,22 @@ impl AuthenticationTokenPasswordMode {
         }
     }
 }
-impl Serialize for AuthenticationTokenPasswordMode {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("username", &self.username)?;
-        __map.serialize_entry("password", &self.password)?;
+impl obj::WriteMembers for AuthenticationTokenPasswordMode {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("username", &self.username)?;
+        __out.member("password", &self.password)?;
         if let Some(value) = &self.otp_required {
-            __map.serialize_entry("otpRequired", value)?;
+            __out.member("otpRequired", value)?;
         }
         if let Some(value) = &self.expired_time {
-            __map.serialize_entry("expiredTime", value)?;
+            __out.member("expiredTime", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for AuthenticationTokenPasswordMode {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// Log a customer in without a password; needs a secret API key.
@@ -360,18 +372,21 @@ impl AuthenticationTokenPasswordlessMode {
         }
     }
 }
-impl Serialize for AuthenticationTokenPasswordlessMode {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("customerId", &self.customer_id)?;
+impl obj::WriteMembers for AuthenticationTokenPasswordlessMode {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("customerId", &self.customer_id)?;
         if let Some(value) = &self.otp_required {
-            __map.serialize_entry("otpRequired", value)?;
+            __out.member("otpRequired", value)?;
         }
         if let Some(value) = &self.expired_time {
-            __map.serialize_entry("expiredTime", value)?;
+            __out.member("expiredTime", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for AuthenticationTokenPasswordlessMode {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// An authentication token issued when a customer logged in.
@@ -558,19 +573,22 @@ impl<'de> Deserialize<'de> for CustomerCredential {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for CustomerCredential {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("username", &self.username)?;
+        if let Some(value) = &self.password {
+            __out.member("password", value)?;
+        }
+        __out.member("customerId", &self.customer_id)?;
+        if let Some(value) = &self.expired_time {
+            __out.member("expiredTime", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for CustomerCredential {
     fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("username", &self.username)?;
-        if let Some(value) = &self.password {
-            __map.serialize_entry("password", value)?;
-        }
-        __map.serialize_entry("customerId", &self.customer_id)?;
-        if let Some(value) = &self.expired_time {
-            __map.serialize_entry("expiredTime", value)?;
-        }
-        __map.end()
+        obj::write(serializer, self)
     }
 }
 /// The `CustomerCredentialLinksItem` schema.
@@ -623,17 +641,20 @@ impl<'de> Deserialize<'de> for CustomerCredentialLinksItem {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for CustomerCredentialLinksItem {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
+impl obj::WriteMembers for CustomerCredentialLinksItem {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         if let Some(value) = &self.href {
-            __map.serialize_entry("href", value)?;
+            __out.member("href", value)?;
         }
         if let Some(value) = &self.rel {
-            __map.serialize_entry("rel", value)?;
+            __out.member("rel", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for CustomerCredentialLinksItem {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// How the link relates to this resource.
@@ -821,26 +842,29 @@ impl<'de> Deserialize<'de> for CustomerJwt {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for CustomerJwt {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
+impl obj::WriteMembers for CustomerJwt {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         if let Some(value) = &self.invalidate {
-            __map.serialize_entry("invalidate", value)?;
+            __out.member("invalidate", value)?;
         }
         if let Some(value) = &self.one_time_password {
-            __map.serialize_entry("oneTimePassword", value)?;
+            __out.member("oneTimePassword", value)?;
         }
         if let Some(value) = &self.acl {
-            __map.serialize_entry("acl", value)?;
+            __out.member("acl", value)?;
         }
         if let Some(value) = &self.custom_claims {
-            __map.serialize_entry("customClaims", value)?;
+            __out.member("customClaims", value)?;
         }
         if let Some(value) = &self.expired_time {
-            __map.serialize_entry("expiredTime", value)?;
+            __out.member("expiredTime", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for CustomerJwt {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// The `CustomerJwtLinksItem` schema.
@@ -890,17 +914,20 @@ impl<'de> Deserialize<'de> for CustomerJwtLinksItem {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for CustomerJwtLinksItem {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
+impl obj::WriteMembers for CustomerJwtLinksItem {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         if let Some(value) = &self.href {
-            __map.serialize_entry("href", value)?;
+            __out.member("href", value)?;
         }
         if let Some(value) = &self.rel {
-            __map.serialize_entry("rel", value)?;
+            __out.member("rel", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for CustomerJwtLinksItem {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// How the link relates to this resource.
@@ -1074,15 +1101,18 @@ impl<'de> Deserialize<'de> for ResetPasswordToken {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for ResetPasswordToken {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("username", &self.username)?;
+        if let Some(value) = &self.expired_time {
+            __out.member("expiredTime", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for ResetPasswordToken {
     fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("username", &self.username)?;
-        if let Some(value) = &self.expired_time {
-            __map.serialize_entry("expiredTime", value)?;
-        }
-        __map.end()
+        obj::write(serializer, self)
     }
 }
 /// Identifier generated by Rebilly for a resource.
@@ -1136,17 +1166,20 @@ impl<'de> Deserialize<'de> for SelfLinkItem {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for SelfLinkItem {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
+impl obj::WriteMembers for SelfLinkItem {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         if let Some(value) = &self.href {
-            __map.serialize_entry("href", value)?;
+            __out.member("href", value)?;
         }
         if let Some(value) = &self.rel {
-            __map.serialize_entry("rel", value)?;
+            __out.member("rel", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for SelfLinkItem {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// How the link relates to this resource.

@@ -301,11 +301,17 @@ impl<C> ClientBuilder<C> {
             )));
         }
         install_crypto_provider();
-        let http = self
+        let mut http = self
             .http
             .unwrap_or_default()
             .user_agent(self.user_agent.clone())
-            .redirect(same_origin_redirects())
+            .redirect(same_origin_redirects());
+        // The client's timeout is reqwest's own default, so that a call only carries one
+        // (in the request's extensions, an allocation) when it overrides it.
+        if let Some(timeout) = self.timeout {
+            http = http.timeout(timeout);
+        }
+        let http = http
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         let config = Config {
@@ -416,7 +422,7 @@ impl Client {
         operation: &O,
         options: &RequestOptions,
     ) -> Result<Response<O::Output>, Error> {
-        let mut request = Request::of::<O>();
+        let mut request = Request::at::<O>(&self.inner.config.base_url);
         operation.describe(&mut request)?;
         let response = self.execute(request, options).await?;
         O::Decoder::decode(response)
@@ -458,22 +464,28 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
         let credentials = options.credentials.as_ref().unwrap_or(&self.credentials);
-        let auth = credentials.headers_for(request.security, request.operation)?;
         let config = &self.inner.config;
         let policy = options.retry.as_ref().unwrap_or(&config.retry);
-        let timeout = options.timeout.or(config.timeout);
+        // The client's timeout is the HTTP client's default; only an override is set per call.
+        let timeout = options.timeout;
 
-        let mut url = String::with_capacity(config.base_url.len() + request.path.len() + 16);
-        url.push_str(&config.base_url);
-        url.push_str(request.finish_path()?);
-        let mut url =
-            reqwest::Url::parse(&url).map_err(|e| Error::Encode(format!("URL {url:?}: {e}")))?;
+        let url = if request.absolute {
+            reqwest::Url::parse(request.finish_path()?)
+        } else {
+            let path = request.finish_path()?;
+            let mut url = String::with_capacity(config.base_url.len() + path.len());
+            url.push_str(&config.base_url);
+            url.push_str(path);
+            reqwest::Url::parse(&url)
+        };
+        let mut url = url.map_err(|e| Error::Encode(format!("URL {:?}: {e}", request.path)))?;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
-        let mut headers = HeaderMap::with_capacity(
-            2 + request.headers.len() + options.headers.len() + auth.len(),
-        );
+        // Room for what reqwest and hyper add too (user agent, content length), so that the
+        // map never grows.
+        let mut headers =
+            HeaderMap::with_capacity(8 + request.headers.len() + options.headers.len());
         headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_VALUE));
         for (name, value) in request.headers {
             headers.append(name, value);
@@ -482,26 +494,39 @@ impl Client {
             let (name, value) = header_pair(name, value)?;
             headers.append(name, value);
         }
-        for (name, value) in auth {
-            headers.insert(name, value);
-        }
+        credentials.apply(request.security, request.operation, &mut headers)?;
         let body = request.body.map(|(media, bytes)| {
             headers.insert(CONTENT_TYPE, media);
             bytes
         });
         let method = request.method;
-        let attempt_request = || {
-            let mut attempt = reqwest::Request::new(method.clone(), url.clone());
-            *attempt.headers_mut() = headers.clone();
-            *attempt.body_mut() = body.clone().map(reqwest::Body::from);
-            *attempt.timeout_mut() = timeout;
-            attempt
+        // Each attempt but the last sends a copy (the body is reference-counted, not copied);
+        // the last one, the only one without retries, sends the request itself.
+        let mut parts = Some((url, headers, body));
+        let mut attempt_request = |last: bool| {
+            let (url, headers, body) = if last {
+                parts.take()?
+            } else {
+                let (url, headers, body) = parts.as_ref()?;
+                (url.clone(), headers.clone(), body.clone())
+            };
+            let mut attempt = reqwest::Request::new(method.clone(), url);
+            *attempt.headers_mut() = headers;
+            *attempt.body_mut() = body.map(reqwest::Body::from);
+            if timeout.is_some() {
+                *attempt.timeout_mut() = timeout;
+            }
+            Some(attempt)
         };
 
-        let started = Instant::now();
+        // Only a call that may be retried needs to know when it started.
+        let started = (policy.max_attempts > 1).then(Instant::now);
         let mut attempt = 1;
         loop {
-            let outcome = match self.inner.http.execute(attempt_request()).await {
+            let Some(sent) = attempt_request(attempt >= policy.max_attempts) else {
+                return Err(Error::Config("no request left to send".into()));
+            };
+            let outcome = match self.inner.http.execute(sent).await {
                 Ok(mut response) => {
                     let status = response.status();
                     let headers = std::mem::take(response.headers_mut());
@@ -551,7 +576,7 @@ impl Client {
             match wait {
                 Some(wait)
                     if attempt < policy.max_attempts
-                        && started.elapsed() + wait <= policy.max_elapsed =>
+                        && started.is_some_and(|t| t.elapsed() + wait <= policy.max_elapsed) =>
                 {
                     tokio::time::sleep(wait).await;
                     attempt += 1;

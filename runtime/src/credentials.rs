@@ -47,12 +47,42 @@ impl Scheme {
 /// The credentials a client (or one call) may send. Each call sends exactly one of them:
 /// the first that the operation's security requirement accepts, in the spec's order.
 ///
+/// Each credential's header is made once, when it is set, not on every call.
 /// `Debug` shows which credentials are set, never their values.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Credentials {
-    api_keys: Vec<(String, Secret)>,
-    bearer: Option<Secret>,
-    basic: Option<(String, Secret)>,
+    api_keys: Vec<Prepared>,
+    bearer: Option<Prepared>,
+    basic: Option<(String, Prepared)>,
+}
+
+/// A credential's header, made when the credential is set. A name or value that is not a
+/// valid header is kept as the error to report when a call would send it.
+#[derive(Clone, PartialEq, Eq)]
+struct Prepared {
+    name: String,
+    header: Result<(HeaderName, HeaderValue), String>,
+}
+
+impl Prepared {
+    fn new(name: &str, value: &str) -> Self {
+        let header = match HeaderName::try_from(name) {
+            Err(_) => Err(format!("`{name}` is not a valid header name")),
+            Ok(header) => match HeaderValue::try_from(value) {
+                Err(_) => Err(format!(
+                    "the credential for `{name}` is not a valid header value"
+                )),
+                Ok(mut value) => {
+                    value.set_sensitive(true);
+                    Ok((header, value))
+                }
+            },
+        };
+        Prepared {
+            name: name.to_string(),
+            header,
+        }
+    }
 }
 
 impl Credentials {
@@ -79,8 +109,9 @@ impl Credentials {
     /// Adds (or replaces) an API key for the header `header`.
     pub fn with_api_key(mut self, header: &str, key: impl Into<Secret>) -> Self {
         self.api_keys
-            .retain(|(h, _)| !h.eq_ignore_ascii_case(header));
-        self.api_keys.push((header.to_string(), key.into()));
+            .retain(|p| !p.name.eq_ignore_ascii_case(header));
+        self.api_keys
+            .push(Prepared::new(header, key.into().expose()));
         self
     }
 
@@ -96,13 +127,21 @@ impl Credentials {
 
     /// Adds (or replaces) the bearer token.
     pub fn with_jwt(mut self, token: impl Into<Secret>) -> Self {
-        self.bearer = Some(token.into());
+        let value = format!("Bearer {}", token.into().expose());
+        self.bearer = Some(Prepared::new("Authorization", &value));
         self
     }
 
     /// Adds (or replaces) HTTP basic credentials.
     pub fn with_basic(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
-        self.basic = Some((user.into(), password.into()));
+        use base64::Engine as _;
+        let user = user.into();
+        let pair = format!("{user}:{}", password.into().expose());
+        let value = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        );
+        self.basic = Some((user, Prepared::new("Authorization", &value)));
         self
     }
 
@@ -111,31 +150,66 @@ impl Credentials {
         self.api_keys.is_empty() && self.bearer.is_none() && self.basic.is_none()
     }
 
-    fn header_for(&self, scheme: &Scheme) -> Option<(String, String)> {
+    fn prepared_for(&self, scheme: &Scheme) -> Option<&Prepared> {
         match scheme {
             Scheme::ApiKey { header, .. } => self
                 .api_keys
                 .iter()
-                .find(|(h, _)| h.eq_ignore_ascii_case(header))
-                .map(|(h, k)| (h.clone(), k.expose().to_string())),
-            Scheme::Bearer { .. } => self.bearer.as_ref().map(|t| {
-                (
-                    "Authorization".to_string(),
-                    format!("Bearer {}", t.expose()),
-                )
-            }),
-            Scheme::Basic { .. } => self.basic.as_ref().map(|(user, password)| {
-                use base64::Engine as _;
-                let pair = format!("{user}:{}", password.expose());
-                (
-                    "Authorization".to_string(),
-                    format!(
-                        "Basic {}",
-                        base64::engine::general_purpose::STANDARD.encode(pair)
-                    ),
-                )
-            }),
+                .find(|p| p.name == *header || p.name.eq_ignore_ascii_case(header)),
+            Scheme::Bearer { .. } => self.bearer.as_ref(),
+            Scheme::Basic { .. } => self.basic.as_ref().map(|(_, p)| p),
         }
+    }
+
+    /// The first of `alternatives` (each a set of schemes that must all be satisfied) that
+    /// these credentials satisfy.
+    fn chosen<'s>(
+        &self,
+        alternatives: &[&'s [Scheme]],
+        operation: &'static str,
+    ) -> Result<&'s [Scheme], Error> {
+        alternatives
+            .iter()
+            .copied()
+            .find(|alternative| alternative.iter().all(|s| self.prepared_for(s).is_some()))
+            .ok_or_else(|| Error::MissingCredentials {
+                operation,
+                accepted: alternatives
+                    .iter()
+                    .map(|alt| alt.iter().map(Scheme::name).collect::<Vec<_>>().join(" + "))
+                    .collect(),
+            })
+    }
+
+    /// Adds to `headers` the credential headers for an operation that accepts any one of
+    /// `alternatives`. Fails, before anything is sent, when no alternative can be satisfied.
+    pub(crate) fn apply(
+        &self,
+        alternatives: &'static [&'static [Scheme]],
+        operation: &'static str,
+        headers: &mut http::HeaderMap,
+    ) -> Result<(), Error> {
+        // The usual case, one scheme per alternative, in one pass.
+        for alternative in alternatives {
+            if let [scheme] = alternative {
+                if let Some(prepared) = self.prepared_for(scheme) {
+                    let (name, value) = prepared.header.clone().map_err(Error::Config)?;
+                    headers.insert(name, value);
+                    return Ok(());
+                }
+                continue;
+            }
+            let chosen: Option<Vec<&Prepared>> =
+                alternative.iter().map(|s| self.prepared_for(s)).collect();
+            if let Some(chosen) = chosen {
+                for prepared in chosen {
+                    let (name, value) = prepared.header.clone().map_err(Error::Config)?;
+                    headers.insert(name, value);
+                }
+                return Ok(());
+            }
+        }
+        self.chosen(alternatives, operation).map(drop)
     }
 
     /// The headers to send for an operation that accepts any one of `alternatives`
@@ -147,41 +221,20 @@ impl Credentials {
         alternatives: &[&[Scheme]],
         operation: &'static str,
     ) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
-        for alternative in alternatives {
-            let headers: Option<Vec<(String, String)>> =
-                alternative.iter().map(|s| self.header_for(s)).collect();
-            let Some(headers) = headers else { continue };
-            return headers
-                .into_iter()
-                .map(|(name, value)| {
-                    let name = HeaderName::try_from(name.as_str()).map_err(|_| {
-                        Error::Config(format!("`{name}` is not a valid header name"))
-                    })?;
-                    let mut value = HeaderValue::try_from(value).map_err(|_| {
-                        Error::Config(format!(
-                            "the credential for `{name}` is not a valid header value"
-                        ))
-                    })?;
-                    value.set_sensitive(true);
-                    Ok((name, value))
-                })
-                .collect();
-        }
-        Err(Error::MissingCredentials {
-            operation,
-            accepted: alternatives
-                .iter()
-                .map(|alt| alt.iter().map(Scheme::name).collect::<Vec<_>>().join(" + "))
-                .collect(),
-        })
+        let chosen: &[Scheme] = self.chosen(alternatives, operation)?;
+        chosen
+            .iter()
+            .filter_map(|s| self.prepared_for(s))
+            .map(|p| p.header.clone().map_err(Error::Config))
+            .collect()
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Credentials");
-        for (header, _) in &self.api_keys {
-            d.field(header, &"[redacted]");
+        for key in &self.api_keys {
+            d.field(&key.name, &"[redacted]");
         }
         if self.bearer.is_some() {
             d.field("bearer", &"[redacted]");

@@ -65,6 +65,46 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
 }
 
+/// Where a struct writes its members: a serializer's map, or a tagged union's map that
+/// already holds the tag (see [`crate::tagged::write`]).
+pub trait Members {
+    /// The error of the underlying serializer.
+    type Error;
+    /// Writes the member `name`.
+    fn member<V: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &V,
+    ) -> Result<(), Self::Error>;
+}
+
+impl<M: SerializeMap> Members for M {
+    type Error = M::Error;
+    fn member<V: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &V,
+    ) -> Result<(), M::Error> {
+        self.serialize_entry(name, value)
+    }
+}
+
+/// A generated struct's members, written one by one (its `Serialize` writes them into a map).
+pub trait WriteMembers {
+    /// Writes every member the struct sends.
+    fn write_members<W: Members>(&self, out: &mut W) -> Result<(), W::Error>;
+}
+
+/// A generated struct's `Serialize`: a map of its members.
+pub fn write<S: Serializer, T: WriteMembers + ?Sized>(
+    serializer: S,
+    value: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    value.write_members(&mut map)?;
+    map.end()
+}
+
 /// What a struct's `Visitor` says it expects.
 pub fn expecting(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
     write!(f, "a `{name}` object")
@@ -118,20 +158,25 @@ mod tests {
         }
     }
 
-    impl Serialize for Sample {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("id", &self.id)?;
+    impl WriteMembers for Sample {
+        fn write_members<W: Members>(&self, out: &mut W) -> Result<(), W::Error> {
+            out.member("id", &self.id)?;
             if let Some(v) = &self.name {
-                map.serialize_entry("name", v)?;
+                out.member("name", v)?;
             }
             if let Some(v) = &self.note {
-                map.serialize_entry("note", v)?;
+                out.member("note", v)?;
             }
             for (k, v) in &self.extra {
-                map.serialize_entry(k, v)?;
+                out.member(k, v)?;
             }
-            map.end()
+            Ok(())
+        }
+    }
+
+    impl Serialize for Sample {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            write(serializer, self)
         }
     }
 

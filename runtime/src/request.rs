@@ -25,6 +25,8 @@ pub struct Request {
     pub(crate) path: String,
     /// The part of the path template not yet copied into `path`.
     rest: &'static str,
+    /// `path` starts with the client's base URL (a request made by [`Client::call`](crate::Client::call)).
+    pub(crate) absolute: bool,
     pub(crate) operation: &'static str,
     pub(crate) security: &'static [&'static [Scheme]],
     pub(crate) query: Vec<(String, String)>,
@@ -45,6 +47,7 @@ impl Request {
             method,
             path,
             rest: "",
+            absolute: false,
             operation,
             security,
             query: Vec::new(),
@@ -56,10 +59,19 @@ impl Request {
     /// The request of operation `O`, before its values are added
     /// ([`Operation::describe`] adds them).
     pub fn of<O: Operation>() -> Self {
+        Self::at::<O>("")
+    }
+
+    /// The request of operation `O` to the API at `base`: the URL is written once, into one
+    /// string, as the path parameters arrive.
+    pub(crate) fn at<O: Operation>(base: &str) -> Self {
+        let mut path = String::with_capacity(base.len() + O::PATH.len() + 32);
+        path.push_str(base);
         Request {
             method: O::METHOD,
-            path: String::with_capacity(O::PATH.len() + 32),
+            path,
             rest: O::PATH,
+            absolute: !base.is_empty(),
             operation: O::ID,
             security: O::SECURITY,
             query: Vec::new(),
@@ -158,6 +170,9 @@ impl Request {
 }
 
 fn media_value(media_type: &str) -> Result<HeaderValue, Error> {
+    if media_type == "application/json" {
+        return Ok(HeaderValue::from_static("application/json"));
+    }
     HeaderValue::from_str(media_type)
         .map_err(|_| Error::Encode(format!("`{media_type}` is not a valid media type")))
 }

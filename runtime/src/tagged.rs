@@ -7,9 +7,11 @@
 //! unknown variant keeps every member it was sent.
 
 use serde::de::DeserializeOwned;
-use serde::ser::Error as _;
+use serde::ser::{Error as _, SerializeMap};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
+
+use crate::object::{Members, WriteMembers};
 
 /// The members of a JSON object, as kept by an unknown variant.
 pub type Object = Map<String, Value>;
@@ -45,8 +47,36 @@ pub fn payload<T: DeserializeOwned>(tag: &str, object: Object) -> Result<T, Obje
     })
 }
 
-/// Writes `payload` with the tag member set to `value` (whatever the payload holds there).
-pub fn write<S: Serializer, T: Serialize>(
+/// Writes `payload` (a generated struct) with the tag member first, set to `value`; a
+/// member of the payload's own of that name is left out (the tag is the variant's).
+pub fn write<S: Serializer, T: WriteMembers>(
+    serializer: S,
+    tag: &str,
+    value: &str,
+    payload: &T,
+) -> Result<S::Ok, S::Error> {
+    /// The union's map, passing on every member but the tag.
+    struct WithoutTag<'a, M> {
+        map: &'a mut M,
+        tag: &'a str,
+    }
+    impl<M: SerializeMap> Members for WithoutTag<'_, M> {
+        type Error = M::Error;
+        fn member<V: Serialize + ?Sized>(&mut self, name: &str, value: &V) -> Result<(), M::Error> {
+            if name == self.tag {
+                return Ok(());
+            }
+            self.map.serialize_entry(name, value)
+        }
+    }
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry(tag, value)?;
+    payload.write_members(&mut WithoutTag { map: &mut map, tag })?;
+    map.end()
+}
+
+/// [`write`] for a payload that is not a generated struct: through a JSON value.
+pub fn write_value<S: Serializer, T: Serialize>(
     serializer: S,
     tag: &str,
     value: &str,
@@ -92,17 +122,31 @@ mod tests {
         assert!(read(json!([1]), "kind").is_err());
     }
 
+    impl WriteMembers for Payload {
+        fn write_members<W: Members>(&self, out: &mut W) -> Result<(), W::Error> {
+            out.member("name", &self.name)
+        }
+    }
+
     #[test]
-    fn writes_the_tag_over_the_payloads() {
-        let written = write(
-            serde_json::value::Serializer,
-            "name",
-            "tagged",
-            &Payload { name: "x".into() },
-        )
-        .unwrap();
+    fn writes_the_tag_first_and_over_the_payloads() {
+        let payload = Payload { name: "x".into() };
+        let written = write(serde_json::value::Serializer, "name", "tagged", &payload).unwrap();
         assert_eq!(written, json!({"name": "tagged"}));
-        let not_object = write(serde_json::value::Serializer, "kind", "a", &3);
+        let text = serde_json::to_string(&Tagged(&payload)).unwrap();
+        assert_eq!(text, r#"{"kind":"a","name":"x"}"#);
+
+        let through_value =
+            write_value(serde_json::value::Serializer, "name", "tagged", &payload).unwrap();
+        assert_eq!(through_value, json!({"name": "tagged"}));
+        let not_object = write_value(serde_json::value::Serializer, "kind", "a", &3);
         assert!(not_object.is_err());
+    }
+
+    struct Tagged<'a>(&'a Payload);
+    impl Serialize for Tagged<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            write(serializer, "kind", "a", self.0)
+        }
     }
 }

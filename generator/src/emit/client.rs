@@ -122,7 +122,7 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
             }
             /// Sends the request and returns the decoded body.
             pub async fn send(self) -> Result<O::Output, ::rebilly_runtime::Error> {
-                self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+                self.client.call(&self.operation, &self.options).await.map(::rebilly_runtime::Response::into_body)
             }
             /// Sends the request and returns the body with the status and headers.
             pub async fn send_with_response(self) -> Result<::rebilly_runtime::Response<O::Output>, ::rebilly_runtime::Error> {

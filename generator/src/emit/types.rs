@@ -26,7 +26,7 @@ pub fn type_items(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
     } else {
         quote!()
     };
-    let items = type_def(def);
+    let items = type_def(api, def);
     quote! { #( #cfg #items )* }
 }
 
@@ -51,7 +51,7 @@ fn union_derives(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> Vec<TokenStream> {
+fn type_def(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let docs = doc(def
         .doc
@@ -86,7 +86,7 @@ fn type_def(def: &TypeDef) -> Vec<TokenStream> {
             items
         }
         TypeKind::StringEnum { variants } => string_enum(def, &name, &docs, variants),
-        TypeKind::Tagged { tag, variants } => tagged(def, &name, &docs, tag, variants),
+        TypeKind::Tagged { tag, variants } => tagged(api, def, &name, &docs, tag, variants),
         TypeKind::Untagged { variants } => {
             let derive = union_derives(def);
             let vs = variants.iter().map(|(v, t)| {
@@ -231,25 +231,34 @@ fn struct_serde(def: &TypeDef, fields: &[Field], has_extra: bool) -> Vec<TokenSt
                 let wire = &f.wire;
                 match f.presence {
                     Presence::Required | Presence::RequiredNullable => {
-                        quote!(__map.serialize_entry(#wire, &self.#n)?;)
+                        quote!(__out.member(#wire, &self.#n)?;)
                     }
                     Presence::Optional | Presence::OptionalNullable => {
-                        quote!(if let Some(value) = &self.#n { __map.serialize_entry(#wire, value)?; })
+                        quote!(if let Some(value) = &self.#n { __out.member(#wire, value)?; })
                     }
                 }
             })
             .chain(has_extra.then(|| {
-                quote!(for (key, value) in &self.extra { __map.serialize_entry(key, value)?; })
+                quote!(for (key, value) in &self.extra {
+                    __out.member(key, value)?;
+                })
             }))
             .collect();
-        let mutable = (!writes.is_empty()).then(|| quote!(mut));
+        let out = if writes.is_empty() {
+            quote!(_out)
+        } else {
+            quote!(__out)
+        };
         items.push(quote! {
+            impl obj::WriteMembers for #name {
+                fn write_members<W: obj::Members>(&self, #out: &mut W) -> Result<(), W::Error> {
+                    #( #writes )*
+                    Ok(())
+                }
+            }
             impl Serialize for #name {
                 fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use obj::SerializeMap as _;
-                    let #mutable __map = serializer.serialize_map(None)?;
-                    #( #writes )*
-                    __map.end()
+                    obj::write(serializer, self)
                 }
             }
         });
@@ -436,6 +445,7 @@ fn directions(def: &TypeDef) -> (bool, bool) {
 /// runtime's `tagged` helpers) rather than derived: the tag stays readable by payloads that
 /// declare it, and an unknown tag keeps every member in `Unknown`.
 fn tagged(
+    api: &Api,
     def: &TypeDef,
     name: &proc_macro2::Ident,
     docs: &TokenStream,
@@ -484,7 +494,13 @@ fn tagged(
         let arms = variants.iter().map(|v| {
             let n = ident(&v.name);
             let w = &v.tag_value;
-            quote! { Self::#n(payload) => ::rebilly_runtime::tagged::write(serializer, #tag, #w, payload), }
+            // A generated struct writes its members straight after the tag; anything else
+            // goes through a JSON value.
+            let write = match api.types.get(&v.payload).map(|d| &d.kind) {
+                Some(TypeKind::Struct { .. }) => quote!(write),
+                _ => quote!(write_value),
+            };
+            quote! { Self::#n(payload) => ::rebilly_runtime::tagged::#write(serializer, #tag, #w, payload), }
         });
         let unknown = de.then(|| quote! { Self::Unknown(object) => object.serialize(serializer), });
         items.push(quote! {

@@ -6,7 +6,7 @@ let unknown: types::GatewayAccount = json(r#"{"gatewayName":"NewGateway","id":"g
 let types::GatewayAccount::Unknown(members) = &unknown else { panic!("{unknown:?}") };
 assert_eq!(members.len(), 3);
 // Sent back: the tag is written, read-only `id` is not; the unknown one goes back as it came.
-assert_eq!(to_json(&stripe), r#"{"credentials":{},"gatewayName":"Stripe","settings":{"statementDescriptor":"ACME"}}"#);
+assert_eq!(to_json(&stripe), r#"{"gatewayName":"Stripe","credentials":{},"settings":{"statementDescriptor":"ACME"}}"#);
 assert_eq!(to_json(&unknown), r#"{"extra":1,"gatewayName":"NewGateway","id":"ga_2"}"#);
 let plain: types::GatewayAccount = json(r#"{"gatewayName":"Plain","description":"d"}"#);
 assert!(matches!(plain, types::GatewayAccount::Plain(_)));

@@ -84,7 +84,10 @@ impl<'a, O: ::rebilly_runtime::Operation> Call<'a, O> {
     }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<O::Output, ::rebilly_runtime::Error> {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+        self.client
+            .call(&self.operation, &self.options)
+            .await
+            .map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -268,17 +271,20 @@ impl<'de> Deserialize<'de> for Adyen {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for Adyen {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
+impl obj::WriteMembers for Adyen {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
+            __out.member("description", value)?;
         }
         if let Some(value) = &self.merchant_account {
-            __map.serialize_entry("merchantAccount", value)?;
+            __out.member("merchantAccount", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for Adyen {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// A merchant's account with a payment gateway.
@@ -426,14 +432,17 @@ impl<'de> Deserialize<'de> for Plain {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for Plain {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.description {
+            __out.member("description", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for Plain {
     fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
-        }
-        __map.end()
+        obj::write(serializer, self)
     }
 }
 /// Stripe.
@@ -503,18 +512,21 @@ impl<'de> Deserialize<'de> for Stripe {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for Stripe {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.description {
+            __out.member("description", value)?;
+        }
+        __out.member("credentials", &self.credentials)?;
+        if let Some(value) = &self.settings {
+            __out.member("settings", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for Stripe {
     fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.description {
-            __map.serialize_entry("description", value)?;
-        }
-        __map.serialize_entry("credentials", &self.credentials)?;
-        if let Some(value) = &self.settings {
-            __map.serialize_entry("settings", value)?;
-        }
-        __map.end()
+        obj::write(serializer, self)
     }
 }
 /// The `StripeCredentials` schema.
@@ -562,14 +574,17 @@ impl<'de> Deserialize<'de> for StripeCredentials {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for StripeCredentials {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.secret_key {
+            __out.member("secretKey", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for StripeCredentials {
     fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.secret_key {
-            __map.serialize_entry("secretKey", value)?;
-        }
-        __map.end()
+        obj::write(serializer, self)
     }
 }
 /// The `StripeSettings` schema.
@@ -619,13 +634,16 @@ impl<'de> Deserialize<'de> for StripeSettings {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for StripeSettings {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.statement_descriptor {
+            __out.member("statementDescriptor", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for StripeSettings {
     fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.statement_descriptor {
-            __map.serialize_entry("statementDescriptor", value)?;
-        }
-        __map.end()
+        obj::write(serializer, self)
     }
 }

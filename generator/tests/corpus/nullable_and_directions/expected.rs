@@ -84,7 +84,10 @@ impl<'a, O: ::rebilly_runtime::Operation> Call<'a, O> {
     }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<O::Output, ::rebilly_runtime::Error> {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+        self.client
+            .call(&self.operation, &self.options)
+            .await
+            .map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -313,31 +316,34 @@ impl<'de> Deserialize<'de> for Credential {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for Credential {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("username", &self.username)?;
+impl obj::WriteMembers for Credential {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("username", &self.username)?;
         if let Some(value) = &self.password {
-            __map.serialize_entry("password", value)?;
+            __out.member("password", value)?;
         }
-        __map.serialize_entry("expiredTime", &self.expired_time)?;
+        __out.member("expiredTime", &self.expired_time)?;
         if let Some(value) = &self.birthday {
-            __map.serialize_entry("birthday", value)?;
+            __out.member("birthday", value)?;
         }
         if let Some(value) = &self.attempts {
-            __map.serialize_entry("attempts", value)?;
+            __out.member("attempts", value)?;
         }
         if let Some(value) = &self.note {
-            __map.serialize_entry("note", value)?;
+            __out.member("note", value)?;
         }
         if let Some(value) = &self.level {
-            __map.serialize_entry("level", value)?;
+            __out.member("level", value)?;
         }
         if let Some(value) = &self.status {
-            __map.serialize_entry("status", value)?;
+            __out.member("status", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for Credential {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// The `CredentialLevel` schema.
@@ -403,12 +409,15 @@ impl PostTokenRequest {
         Self { password: password.into() }
     }
 }
+impl obj::WriteMembers for PostTokenRequest {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("password", &self.password)?;
+        Ok(())
+    }
+}
 impl Serialize for PostTokenRequest {
     fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("password", &self.password)?;
-        __map.end()
+        obj::write(serializer, self)
     }
 }
 /// The `Status` schema.

@@ -84,7 +84,10 @@ impl<'a, O: ::rebilly_runtime::Operation> Call<'a, O> {
     }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<O::Output, ::rebilly_runtime::Error> {
-        self.send_with_response().await.map(::rebilly_runtime::Response::into_body)
+        self.client
+            .call(&self.operation, &self.options)
+            .await
+            .map(::rebilly_runtime::Response::into_body)
     }
     /// Sends the request and returns the body with the status and headers.
     pub async fn send_with_response(
@@ -226,12 +229,15 @@ impl<'de> Deserialize<'de> for PlanOneTimeSale {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for PlanOneTimeSale {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("price", &self.price)?;
+        Ok(())
+    }
+}
 impl Serialize for PlanOneTimeSale {
     fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("price", &self.price)?;
-        __map.end()
+        obj::write(serializer, self)
     }
 }
 /// The `PlanSubscription` schema.
@@ -311,27 +317,30 @@ impl<'de> Deserialize<'de> for PlanSubscription {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for PlanSubscription {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
+impl obj::WriteMembers for PlanSubscription {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         if let Some(value) = &self.trial_days {
-            __map.serialize_entry("trialDays", value)?;
+            __out.member("trialDays", value)?;
         }
-        __map.serialize_entry("period", &self.period)?;
+        __out.member("period", &self.period)?;
         if let Some(value) = &self.value {
-            __map.serialize_entry("value", value)?;
+            __out.member("value", value)?;
         }
         if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
+            __out.member("metadata", value)?;
         }
         if let Some(value) = &self.parent {
-            __map.serialize_entry("parent", value)?;
+            __out.member("parent", value)?;
         }
         if let Some(value) = &self.children {
-            __map.serialize_entry("children", value)?;
+            __out.member("children", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for PlanSubscription {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// The `PlanSubscriptionValue` schema.
@@ -419,23 +428,26 @@ impl<'de> Deserialize<'de> for Subscription {
         deserializer.deserialize_map(Members)
     }
 }
-impl Serialize for Subscription {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use obj::SerializeMap as _;
-        let mut __map = serializer.serialize_map(None)?;
-        __map.serialize_entry("period", &self.period)?;
+impl obj::WriteMembers for Subscription {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("period", &self.period)?;
         if let Some(value) = &self.value {
-            __map.serialize_entry("value", value)?;
+            __out.member("value", value)?;
         }
         if let Some(value) = &self.metadata {
-            __map.serialize_entry("metadata", value)?;
+            __out.member("metadata", value)?;
         }
         if let Some(value) = &self.parent {
-            __map.serialize_entry("parent", value)?;
+            __out.member("parent", value)?;
         }
         if let Some(value) = &self.children {
-            __map.serialize_entry("children", value)?;
+            __out.member("children", value)?;
         }
-        __map.end()
+        Ok(())
+    }
+}
+impl Serialize for Subscription {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
