@@ -24,6 +24,22 @@ pub struct Api {
     pub resources: BTreeMap<String, Resource>,
 }
 
+/// A name as written outside code (file names, doc links): without the `r#` of a raw
+/// identifier.
+pub fn bare(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+impl Argument {
+    /// How a value of type `ty` is best taken: strings and secrets as `impl Into`.
+    pub fn for_type(ty: &TypeRef) -> Self {
+        match ty {
+            TypeRef::String | TypeRef::Secret => Argument::Into,
+            _ => Argument::Value,
+        }
+    }
+}
+
 impl Api {
     /// Number of operations over all resources.
     pub fn operation_count(&self) -> usize {
@@ -70,6 +86,9 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// Extra members (`additionalProperties`), kept in a flattened map.
         additional: Option<TypeRef>,
+        /// Every field may be left unset, so the struct is `Default`. Set once presence is
+        /// final.
+        default: bool,
     },
     /// A string enum; unknown values decode into a catch-all variant.
     StringEnum {
@@ -85,8 +104,8 @@ pub enum TypeKind {
     },
     /// A union without discriminator, decoded by trying each variant in turn.
     Untagged {
-        /// Variant name and payload type.
-        variants: Vec<(String, TypeRef)>,
+        /// The variants, in spec order.
+        variants: Vec<UntaggedVariant>,
     },
     /// Another name for a type.
     Alias(TypeRef),
@@ -112,6 +131,27 @@ pub struct TaggedVariant {
     pub payload: String,
 }
 
+/// One variant of an untagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Payload type.
+    pub ty: TypeRef,
+}
+
+/// How a value is taken as an argument (of a constructor or of an operation's method).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Argument {
+    /// As its own type: `T`.
+    #[default]
+    Value,
+    /// As anything that converts into it: `impl Into<T>` (strings and secrets).
+    Into,
+    /// As `Option<T>` (a nullable member the caller must still decide about).
+    Optional,
+}
+
 /// A struct field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -135,6 +175,9 @@ pub struct Field {
     pub write_only: bool,
     /// Held in a `Box`: the field's type contains the struct itself (a recursive schema).
     pub boxed: bool,
+    /// How the struct's `new` takes it; `None`: not taken (it starts unset). Set once
+    /// presence is final.
+    pub constructor: Option<Argument>,
 }
 
 /// How a field may be present, which decides its Rust type.
@@ -335,6 +378,8 @@ pub struct Param {
     pub required: bool,
     /// Doc comment text.
     pub doc: Option<String>,
+    /// How its setter (or, when required, the operation's method) takes it.
+    pub argument: Argument,
 }
 
 /// A request body.
@@ -348,6 +393,8 @@ pub struct Body {
     pub required: bool,
     /// Doc comment text.
     pub doc: Option<String>,
+    /// How the operation's method (or its setter, when optional) takes it.
+    pub argument: Argument,
 }
 
 /// A documented 2xx response.

@@ -401,7 +401,7 @@ fn recursive_schemas_are_boxed_and_multi_type_schemas_are_unions() {
     let TypeKind::Untagged { variants } = &g.api.types[name].kind else {
         panic!()
     };
-    let order: Vec<_> = variants.iter().map(|(n, _)| n.as_str()).collect();
+    let order: Vec<_> = variants.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(
         order,
         ["Boolean", "Integer", "Number", "String"],

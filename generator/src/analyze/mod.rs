@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::diag::{Error, Result, Warning};
 use crate::load::{Loader, Node};
-use crate::model::{Api, Server, TypeDef, TypeKind, TypeRef};
+use crate::model::{Api, Argument, Presence, Server, TypeDef, TypeKind, TypeRef, UntaggedVariant};
 use operations::{security_scheme, Operations};
 use schemas::Types;
 
@@ -142,6 +142,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     let names = types.final_names(&api.types);
     warnings.append(&mut types.warnings);
     rename_types(&mut api, &names);
+    settle_constructors(&mut api);
     api.resources.values_mut().for_each(operations::settle);
     Ok(Analysis { api, warnings })
 }
@@ -328,7 +329,7 @@ fn box_recursive_fields(api: &mut Api) {
             }
             TypeKind::Untagged { variants } => variants
                 .iter()
-                .filter_map(|(_, t)| inline_named(t))
+                .filter_map(|v| inline_named(&v.ty))
                 .map(str::to_string)
                 .collect(),
             TypeKind::Alias(t) => inline_named(t).map(str::to_string).into_iter().collect(),
@@ -394,7 +395,9 @@ fn rename_types(api: &mut Api, names: &BTreeMap<String, String>) {
         let name = names.get(&name).cloned().unwrap_or(name);
         def.name = name.clone();
         match &mut def.kind {
-            TypeKind::Struct { fields, additional } => {
+            TypeKind::Struct {
+                fields, additional, ..
+            } => {
                 fields.iter_mut().for_each(|f| fix(&mut f.ty, names));
                 additional.iter_mut().for_each(|t| fix(t, names));
             }
@@ -406,7 +409,11 @@ fn rename_types(api: &mut Api, names: &BTreeMap<String, String>) {
                 }
             }
             TypeKind::Untagged { variants } => {
-                for (variant, t) in variants.iter_mut() {
+                for UntaggedVariant {
+                    name: variant,
+                    ty: t,
+                } in variants.iter_mut()
+                {
                     // A variant named after its payload type follows the type's final name.
                     if matches!(t, TypeRef::Named(n) if n == variant) {
                         if let Some(new) = names.get(variant.as_str()) {
@@ -437,7 +444,9 @@ fn rename_types(api: &mut Api, names: &BTreeMap<String, String>) {
 /// The types a definition refers to directly.
 fn referenced(def: &TypeDef) -> Vec<TypeRef> {
     match &def.kind {
-        TypeKind::Struct { fields, additional } => fields
+        TypeKind::Struct {
+            fields, additional, ..
+        } => fields
             .iter()
             .map(|f| f.ty.clone())
             .chain(additional.clone())
@@ -446,8 +455,35 @@ fn referenced(def: &TypeDef) -> Vec<TypeRef> {
             .iter()
             .map(|v| TypeRef::Named(v.payload.clone()))
             .collect(),
-        TypeKind::Untagged { variants } => variants.iter().map(|(_, t)| t.clone()).collect(),
+        TypeKind::Untagged { variants } => variants.iter().map(|v| v.ty.clone()).collect(),
         TypeKind::Alias(t) => vec![t.clone()],
         TypeKind::StringEnum { .. } => Vec::new(),
+    }
+}
+
+/// What each struct's `new` takes, decided once presence is final: every field the schema
+/// requires that the caller sends (write-only ones included; read-only ones never), strings
+/// and secrets as `impl Into`, nullable ones as `Option`. A struct whose every field may be
+/// unset is also `Default`.
+fn settle_constructors(api: &mut Api) {
+    for def in api.types.values_mut() {
+        let TypeKind::Struct {
+            fields, default, ..
+        } = &mut def.kind
+        else {
+            continue;
+        };
+        *default = fields.iter().all(|f| f.presence != Presence::Required);
+        for f in fields.iter_mut() {
+            let taken = matches!(f.presence, Presence::Required | Presence::RequiredNullable)
+                || (f.required && !f.read_only);
+            f.constructor = taken.then(|| {
+                if f.nullable {
+                    Argument::Optional
+                } else {
+                    Argument::for_type(&f.ty)
+                }
+            });
+        }
     }
 }

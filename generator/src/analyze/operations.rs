@@ -15,7 +15,7 @@ use super::schemas::Types;
 use crate::diag::{Error, Result, Warning};
 use crate::load::{Loader, Node};
 use crate::model::{
-    Body, ErrorResponse, Operation, Output, Pagination, Param, ParamLocation, Resource,
+    Argument, Body, ErrorResponse, Operation, Output, Pagination, Param, ParamLocation, Resource,
     SecurityScheme, SecuritySet, SuccessResponse, TypeRef,
 };
 
@@ -162,6 +162,7 @@ impl Operations<'_, '_> {
                 name = format!("{name}_{location:?}").to_lowercase();
             }
             params.push(Param {
+                argument: Argument::for_type(&ty),
                 name: unique(name, &mut taken),
                 required: location == ParamLocation::Path || node.flag("required"),
                 doc: node.str("description").map(str::to_string),
@@ -213,6 +214,7 @@ impl Operations<'_, '_> {
             _ => TypeRef::Bytes,
         };
         Ok(Body {
+            argument: Argument::for_type(&ty),
             media_type,
             ty,
             required: node.flag("required"),

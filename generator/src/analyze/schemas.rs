@@ -14,7 +14,7 @@ use super::lint::{self, Findings};
 use super::names::{type_name, unique, value_name, variant_names};
 use crate::diag::{Result, Warning};
 use crate::load::{Loader, Node};
-use crate::model::{EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef};
+use crate::model::{EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UntaggedVariant};
 use crate::normalize::{Additional, JsonType, Schema};
 use naming::Origin;
 
@@ -231,7 +231,10 @@ impl<'a> Types<'a> {
                 JsonType::Array => ("Array", self.array(&single, hint)?),
                 JsonType::Object => ("Object", self.map(&single, hint)?),
             };
-            variants.push((name.to_string(), ty));
+            variants.push(UntaggedVariant {
+                name: name.to_string(),
+                ty,
+            });
         }
         let name = self.new_name(type_name(hint), None);
         self.by_node.insert(key, name.clone());
@@ -327,6 +330,7 @@ impl<'a> Types<'a> {
                 read_only,
                 write_only,
                 boxed: false,
+                constructor: None,
             });
         }
         let additional = match additional {
@@ -334,7 +338,11 @@ impl<'a> Types<'a> {
             Additional::Any => Some(TypeRef::Json),
             Additional::Unspecified | Additional::Forbidden => None,
         };
-        Ok(TypeKind::Struct { fields, additional })
+        Ok(TypeKind::Struct {
+            fields,
+            additional,
+            default: false,
+        })
     }
 
     /// Gathers properties and `required` from a schema and, recursively, its `allOf` members.

@@ -83,7 +83,7 @@ impl Job<'_> {
                 Ok(with_header(source, "types.rs", content))
             }
             Job::Resource(resource) => {
-                let name = format!("{}.rs", resource.accessor.trim_start_matches("r#"));
+                let name = format!("{}.rs", crate::model::bare(&resource.accessor));
                 file(&name, source, operations::resource_file(resource))
             }
         }
@@ -128,7 +128,7 @@ pub(crate) fn cfg_for<'a>(
 
 /// The cargo feature of a resource: its accessor name with dashes (`customer-authentication`).
 pub fn feature_name(accessor: &str) -> String {
-    accessor.trim_start_matches("r#").replace('_', "-")
+    crate::model::bare(accessor).replace('_', "-")
 }
 
 /// An identifier; `r#name` becomes a raw identifier.

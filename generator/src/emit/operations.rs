@@ -5,7 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, paragraphs, rust_type};
 use crate::model::{
-    Method, Operation, Output, Param, ParamLocation, Resource, SecurityScheme, TypeRef,
+    bare, Argument, Method, Operation, Output, Param, ParamLocation, Resource, SecurityScheme,
+    TypeRef,
 };
 
 /// The whole file of one resource.
@@ -71,25 +72,34 @@ fn types() -> TokenStream {
     quote!(types::)
 }
 
-/// A value that callers pass in: `impl Into<String>` for strings.
-fn arg_type(ty: &TypeRef) -> (TokenStream, bool) {
+/// The type of an argument taken as `argument`.
+fn arg_type(ty: &TypeRef, argument: Argument) -> TokenStream {
     let t = rust_type(ty, &types());
-    match ty {
-        TypeRef::String | TypeRef::Secret => (quote!(impl Into<#t>), true),
-        _ => (t, false),
+    match argument {
+        Argument::Into => quote!(impl Into<#t>),
+        Argument::Optional => quote!(Option<#t>),
+        Argument::Value => t,
+    }
+}
+
+/// The value stored for an argument `n` taken as `argument`.
+fn arg_value(n: &proc_macro2::Ident, argument: Argument) -> TokenStream {
+    match argument {
+        Argument::Into => quote!(#n.into()),
+        _ => quote!(#n),
     }
 }
 
 /// Positional arguments: path parameters, required query/header parameters, a required body.
-fn positional(op: &Operation) -> Vec<(&str, &TypeRef, bool)> {
-    let mut args: Vec<(&str, &TypeRef, bool)> = op
+fn positional(op: &Operation) -> Vec<(&str, &TypeRef, Argument)> {
+    let mut args: Vec<(&str, &TypeRef, Argument)> = op
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| (p.name.as_str(), &p.ty, false))
+        .map(|p| (p.name.as_str(), &p.ty, p.argument))
         .collect();
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-        args.push(("body", &b.ty, true));
+        args.push(("body", &b.ty, b.argument));
     }
     args
 }
@@ -126,31 +136,24 @@ fn method(op: &Operation) -> TokenStream {
     let operation = ident(&op.builder_name);
     let docs = doc(&operation_doc(op));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let args = positional(op);
-    let params = args.iter().map(|(n, t, _)| {
+    let params = positional(op).into_iter().map(|(n, t, argument)| {
         let n = ident(n);
-        let (t, _) = arg_type(t);
+        let t = arg_type(t, argument);
         quote!(#n: #t)
     });
     let mut inits: Vec<TokenStream> = Vec::new();
     for p in &op.params {
         let n = ident(&p.name);
-        inits.push(
-            match (
-                p.required,
-                matches!(p.ty, TypeRef::String | TypeRef::Secret),
-            ) {
-                (true, true) => quote!(#n: #n.into()),
-                (true, false) => quote!(#n),
-                (false, _) => quote!(#n: None),
-            },
-        );
+        inits.push(match (p.required, p.argument) {
+            (true, Argument::Into) => quote!(#n: #n.into()),
+            (true, _) => quote!(#n),
+            (false, _) => quote!(#n: None),
+        });
     }
     if let Some(b) = &op.body {
-        let into = matches!(b.ty, TypeRef::String | TypeRef::Secret);
-        inits.push(match (b.required, into) {
-            (true, true) => quote!(body: body.into()),
-            (true, false) => quote!(body),
+        inits.push(match (b.required, b.argument) {
+            (true, Argument::Into) => quote!(body: body.into()),
+            (true, _) => quote!(body),
             (false, _) => quote!(body: None),
         });
     }
@@ -198,12 +201,8 @@ fn method_tokens(m: Method) -> TokenStream {
 /// The setter of an optional parameter, on the operation's `Call`.
 fn param_setter(p: &Param) -> TokenStream {
     let n = ident(&p.name);
-    let (t, into) = arg_type(&p.ty);
-    let value = if into {
-        quote!(value.into())
-    } else {
-        quote!(value)
-    };
+    let t = arg_type(&p.ty, p.argument);
+    let value = arg_value(&format_ident!("value"), p.argument);
     let docs = doc(p
         .doc
         .as_deref()
@@ -227,7 +226,7 @@ fn operation(op: &Operation, resource: &str) -> TokenStream {
         m = op.method.as_str(),
         p = op.path,
         id = op.id,
-        method = op.method_name.trim_start_matches("r#"),
+        method = bare(&op.method_name),
     ));
     let fields = op.params.iter().map(|p| {
         let n = ident(&p.name);

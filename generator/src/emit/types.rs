@@ -4,7 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, rust_type};
-use crate::model::{Api, EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    bare, Api, Argument, EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind,
+    UntaggedVariant,
+};
 
 /// The top of `types.rs`: its documentation and imports.
 pub fn types_head() -> TokenStream {
@@ -32,19 +35,15 @@ pub fn type_items(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
 
 /// The derives of a struct: serde's are not among them (its impls are written out, see
 /// [`struct_serde`]).
-fn struct_derives(fields: &[Field]) -> TokenStream {
-    let default = fields
-        .iter()
-        .all(|f| f.presence != Presence::Required)
-        .then(|| quote!(Default,));
+fn struct_derives(default: bool) -> TokenStream {
+    let default = default.then(|| quote!(Default,));
     quote!(#[derive(Debug, Clone, PartialEq, #default)])
 }
 
 /// The derives of an untagged union, serde's included.
 fn union_derives(def: &TypeDef) -> TokenStream {
-    let (ser, de) = directions(def);
-    let ser = ser.then(|| quote!(Serialize,));
-    let de = de.then(|| quote!(Deserialize,));
+    let ser = def.in_request.then(|| quote!(Serialize,));
+    let de = def.in_response.then(|| quote!(Deserialize,));
     quote! {
         #[derive(Debug, Clone, PartialEq, #ser #de)]
         #[serde(crate = "::rebilly_runtime::serde")]
@@ -63,8 +62,12 @@ fn type_def(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
             let t = rust_type(t, &here);
             vec![quote! { #docs pub type #name = #t; }]
         }
-        TypeKind::Struct { fields, additional } => {
-            let derive = struct_derives(fields);
+        TypeKind::Struct {
+            fields,
+            additional,
+            default,
+        } => {
+            let derive = struct_derives(*default);
             let members = fields.iter().map(field);
             let extra = additional.as_ref().map(|t| {
                 let t = rust_type(t, &here);
@@ -89,7 +92,7 @@ fn type_def(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
         TypeKind::Tagged { tag, variants } => tagged(api, def, &name, &docs, tag, variants),
         TypeKind::Untagged { variants } => {
             let derive = union_derives(def);
-            let vs = variants.iter().map(|(v, t)| {
+            let vs = variants.iter().map(|UntaggedVariant { name: v, ty: t }| {
                 let v = ident(v);
                 let t = rust_type(t, &here);
                 let d = doc(&format!("A value of the `{v}` shape."));
@@ -145,7 +148,7 @@ fn field(f: &Field) -> TokenStream {
 /// the value was obtained: a resource fetched, changed and put back), then `extra`.
 fn struct_serde(def: &TypeDef, fields: &[Field], has_extra: bool) -> Vec<TokenStream> {
     let name = ident(&def.name);
-    let (ser, de) = directions(def);
+    let (ser, de) = (def.in_request, def.in_response);
     let mut items = Vec::new();
     if de {
         let type_name = &def.name;
@@ -249,6 +252,7 @@ fn struct_serde(def: &TypeDef, fields: &[Field], has_extra: bool) -> Vec<TokenSt
         } else {
             quote!(__out)
         };
+        // Two items: each gets the type's `cfg`.
         items.push(quote! {
             impl obj::WriteMembers for #name {
                 fn write_members<W: obj::Members>(&self, #out: &mut W) -> Result<(), W::Error> {
@@ -256,6 +260,8 @@ fn struct_serde(def: &TypeDef, fields: &[Field], has_extra: bool) -> Vec<TokenSt
                     Ok(())
                 }
             }
+        });
+        items.push(quote! {
             impl Serialize for #name {
                 fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     obj::write(serializer, self)
@@ -270,48 +276,38 @@ fn struct_serde(def: &TypeDef, fields: &[Field], has_extra: bool) -> Vec<TokenSt
 /// included): the one way to build a `#[non_exhaustive]` struct outside the crate.
 fn constructor(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream {
     let name = ident(&def.name);
-    let takes = |f: &Field| {
-        matches!(f.presence, Presence::Required | Presence::RequiredNullable)
-            || (f.required && !f.read_only)
-    };
-    let args = fields.iter().filter(|f| takes(f)).map(|f| {
+    let args = fields.iter().filter_map(|f| {
         let n = ident(&f.name);
         let t = rust_type(&f.ty, &quote!());
-        match (&f.ty, f.nullable) {
-            (_, true) => quote!(#n: Option<#t>),
-            (TypeRef::String | TypeRef::Secret, false) => quote!(#n: impl Into<#t>),
-            _ => quote!(#n: #t),
-        }
+        Some(match f.constructor? {
+            Argument::Optional => quote!(#n: Option<#t>),
+            Argument::Into => quote!(#n: impl Into<#t>),
+            Argument::Value => quote!(#n: #t),
+        })
     });
     let inits = fields.iter().map(|f| {
         let n = ident(&f.name);
-        if !takes(f) {
+        let Some(argument) = f.constructor else {
             return quote!(#n: None);
-        }
-        let converted = f.boxed
-            || matches!(
-                (&f.ty, f.nullable),
-                (TypeRef::String | TypeRef::Secret, false)
-            );
-        let value = match (f.boxed, f.nullable) {
-            (true, false) => quote!(Box::new(#n)),
-            (true, true) => quote!(#n.map(Box::new)),
-            (false, _) if converted => quote!(#n.into()),
+        };
+        let value = match (f.boxed, argument) {
+            (true, Argument::Optional) => quote!(#n.map(Box::new)),
+            (true, _) => quote!(Box::new(#n)),
+            (false, Argument::Into) => quote!(#n.into()),
             (false, _) => quote!(#n),
         };
+        let plain = !f.boxed && argument != Argument::Into;
         match f.presence {
-            Presence::Required | Presence::RequiredNullable if !converted => quote!(#n),
+            Presence::Required | Presence::RequiredNullable if plain => quote!(#n),
             Presence::Required | Presence::RequiredNullable => quote!(#n: #value),
-            Presence::Optional | Presence::OptionalNullable => {
-                quote!(#n: Some(#value))
-            }
+            Presence::Optional | Presence::OptionalNullable => quote!(#n: Some(#value)),
         }
     });
     let extra = has_extra.then(|| quote!(extra: ::std::collections::BTreeMap::new(),));
     let list: Vec<String> = fields
         .iter()
-        .filter(|f| takes(f))
-        .map(|f| format!("`{}`", f.name.trim_start_matches("r#")))
+        .filter(|f| f.constructor.is_some())
+        .map(|f| format!("`{}`", bare(&f.name)))
         .collect();
     let text = if list.is_empty() {
         format!("Creates `{}` with every field unset.", def.name)
@@ -399,7 +395,7 @@ fn string_enum(
     ];
     // Written by hand rather than derived: a string in, a match, no buffering of the value
     // (which serde's derive needs for the catch-all variant).
-    let (ser, de) = directions(def);
+    let (ser, de) = (def.in_request, def.in_response);
     if ser {
         items.push(quote! {
             impl Serialize for #name {
@@ -432,15 +428,6 @@ fn case_lints<'a>(mut names: impl Iterator<Item = &'a str>) -> TokenStream {
     }
 }
 
-/// Whether a type is written (`Serialize`) and read (`Deserialize`); a type used in neither
-/// direction (not emitted in practice) gets both.
-fn directions(def: &TypeDef) -> (bool, bool) {
-    match (def.in_request, def.in_response) {
-        (false, false) => (true, true),
-        both => both,
-    }
-}
-
 /// A union tagged by a discriminator member. Its serde impls are written out (through the
 /// runtime's `tagged` helpers) rather than derived: the tag stays readable by payloads that
 /// declare it, and an unknown tag keeps every member in `Unknown`.
@@ -452,7 +439,7 @@ fn tagged(
     tag: &str,
     variants: &[TaggedVariant],
 ) -> Vec<TokenStream> {
-    let (ser, de) = directions(def);
+    let (ser, de) = (def.in_request, def.in_response);
     let vs = variants.iter().map(|v| {
         let n = ident(&v.name);
         let p = ident(&v.payload);

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::analyze::names::{type_name, unique, variant_names};
 use crate::diag::Result;
 use crate::load::Node;
-use crate::model::{TaggedVariant, TypeKind, TypeRef};
+use crate::model::{TaggedVariant, TypeKind, TypeRef, UntaggedVariant};
 use crate::normalize::{Discriminator, Schema};
 
 use super::{schema_name, Types};
@@ -212,7 +212,10 @@ impl Types<'_> {
                 TypeRef::Nullable(_) => "Nullable".into(),
                 other => format!("{other:?}"),
             };
-            variants.push((unique(base, &mut taken), ty));
+            variants.push(UntaggedVariant {
+                name: unique(base, &mut taken),
+                ty,
+            });
         }
         Ok(TypeKind::Untagged { variants })
     }
