@@ -75,7 +75,7 @@ pub fn write<S: Serializer, T: WriteMembers>(
     map.end()
 }
 
-/// [`write`] for a payload that is not a generated struct: through a JSON value.
+/// [`write()`] for a payload that is not a generated struct: through a JSON value.
 pub fn write_value<S: Serializer, T: Serialize>(
     serializer: S,
     tag: &str,
