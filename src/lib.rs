@@ -34,5 +34,6 @@ mod generated;
 pub use generated::*;
 pub use rebilly_runtime::{
     chrono, futures, serde_json, ApiError, ClientBuilder, Config, Credentials, Environment, Error,
-    InvalidField, Page, Problem, RateLimit, RequestOptions, Response, RetryPolicy, Secret,
+    InvalidField, Page, Problem, RateLimit, RequestOptions, Response, RetryBudget, RetryPolicy,
+    Secret,
 };

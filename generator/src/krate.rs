@@ -7,7 +7,7 @@ use crate::emit::{feature_name, OutputFile};
 use crate::Generated;
 
 /// The TLS backends a generated crate offers, passed on to the runtime.
-const TLS_FEATURES: &str = "\n[features]\n# TLS: rustls with ring (default, builds fast), rustls with aws-lc-rs (FIPS-capable,\n# post-quantum key exchange), or the platform's library.\nrustls-ring = [\"rebilly-runtime/rustls-ring\"]\nrustls-aws-lc-rs = [\"rebilly-runtime/rustls-aws-lc-rs\"]\nnative-tls = [\"rebilly-runtime/native-tls\"]\n# HTTP/2, negotiated over TLS.\nhttp2 = [\"rebilly-runtime/http2\"]\n";
+const TLS_FEATURES: &str = "\n[features]\n# TLS: rustls with ring (default, builds fast), rustls with aws-lc-rs (FIPS-capable,\n# post-quantum key exchange), or the platform's library.\nrustls-ring = [\"rebilly-runtime/rustls-ring\"]\nrustls-aws-lc-rs = [\"rebilly-runtime/rustls-aws-lc-rs\"]\nnative-tls = [\"rebilly-runtime/native-tls\"]\n# HTTP/2, negotiated over TLS.\nhttp2 = [\"rebilly-runtime/http2\"]\n# A span per call and an event per retry, through `tracing`.\ntracing = [\"rebilly-runtime/tracing\"]\n";
 
 /// Where the generated crate gets `rebilly-runtime` from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub fn crate_files(
         .collect();
     manifest.push_str(TLS_FEATURES);
     if groups.len() > 1 {
-        manifest.push_str("default = [\"full\", \"rustls-ring\"]\n# One feature per API group: enable only the groups you use to compile only them.\n");
+        manifest.push_str("default = [\"full\", \"rustls-ring\", \"tracing\"]\n# One feature per API group: enable only the groups you use to compile only them.\n");
         manifest.push_str(&format!(
             "full = [{}]\n",
             groups
@@ -71,7 +71,7 @@ pub fn crate_files(
             manifest.push_str(&format!("{g} = []\n"));
         }
     } else {
-        manifest.push_str("default = [\"rustls-ring\"]\n");
+        manifest.push_str("default = [\"rustls-ring\", \"tracing\"]\n");
     }
     files.push(OutputFile {
         path: "Cargo.toml".into(),

@@ -9,6 +9,7 @@ use futures::Stream;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue};
 
+use crate::budget::{Pool, RetryBudget};
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::operation::{Decoder as _, Operation, Paginated};
@@ -47,7 +48,9 @@ impl Environment {
 pub struct Config {
     base_url: String,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
+    retry_budget: Option<RetryBudget>,
     page_size: i64,
     user_agent: String,
 }
@@ -73,6 +76,16 @@ impl Config {
         self.timeout
     }
 
+    /// The longest a call may take in all (attempts and waits), when one is set.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.deadline
+    }
+
+    /// The client-wide retry budget; `None` when retries are limited by the policy alone.
+    pub fn retry_budget(&self) -> Option<&RetryBudget> {
+        self.retry_budget.as_ref()
+    }
+
     /// The `User-Agent` sent.
     pub fn user_agent(&self) -> &str {
         &self.user_agent
@@ -89,6 +102,8 @@ pub struct RequestOptions {
     pub retry: Option<RetryPolicy>,
     /// Timeout of each attempt of this call.
     pub timeout: Option<Duration>,
+    /// The longest this call may take in all, attempts and waits included.
+    pub deadline: Option<Duration>,
     /// Extra headers.
     pub headers: Vec<(String, String)>,
 }
@@ -112,6 +127,12 @@ impl RequestOptions {
         self
     }
 
+    /// Sets the deadline: the longest the call may take in all.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
     /// Adds a header.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -126,7 +147,9 @@ pub struct ClientBuilder<C = Client> {
     organization_id: Option<String>,
     credentials: Credentials,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
+    retry_budget: Option<RetryBudget>,
     page_size: i64,
     http: Option<reqwest::ClientBuilder>,
     user_agent: String,
@@ -140,7 +163,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("organization_id", &self.organization_id)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("retry", &self.retry)
+            .field("retry_budget", &self.retry_budget)
             .finish_non_exhaustive()
     }
 }
@@ -152,14 +177,17 @@ impl<C> Default for ClientBuilder<C> {
 }
 
 impl<C> ClientBuilder<C> {
-    /// Sandbox, no credentials, 30 s timeout, default retries, pages of 100.
+    /// Sandbox, no credentials, 30 s timeout per attempt, no deadline, default retries
+    /// within the default retry budget, pages of 100.
     pub fn new() -> Self {
         ClientBuilder {
             environment: Environment::Sandbox,
             organization_id: None,
             credentials: Credentials::default(),
             timeout: Some(Duration::from_secs(30)),
+            deadline: None,
             retry: RetryPolicy::default(),
+            retry_budget: Some(RetryBudget::default()),
             page_size: 100,
             http: None,
             user_agent: format!("rebilly-rust-sdk/{}", env!("CARGO_PKG_VERSION")),
@@ -233,6 +261,27 @@ impl<C> ClientBuilder<C> {
     /// Retry policy (see [`RetryPolicy`]; [`RetryPolicy::none`] turns retries off).
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// The retry budget shared by every call of the client and its clones (see
+    /// [`RetryBudget`]; on by default).
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = Some(budget);
+        self
+    }
+
+    /// No retry budget: retries are limited by the retry policy alone.
+    pub fn no_retry_budget(mut self) -> Self {
+        self.retry_budget = None;
+        self
+    }
+
+    /// The longest a call may take in all, attempts and waits included (default: none; the
+    /// retry policy's `max_elapsed` still bounds the waits). A call past it ends with
+    /// [`Error::Deadline`], and nothing of it keeps running.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -314,17 +363,44 @@ impl<C> ClientBuilder<C> {
         let http = http
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        let budget = self.retry_budget.clone().map(Pool::new);
         let config = Config {
             base_url,
             timeout: self.timeout,
+            deadline: self.deadline,
             retry: self.retry,
+            retry_budget: self.retry_budget,
             page_size: self.page_size,
             user_agent: self.user_agent,
         };
         Ok(C::from(Client {
-            inner: Arc::new(Inner { http, config }),
+            inner: Arc::new(Inner {
+                http,
+                config,
+                budget,
+            }),
             credentials: self.credentials,
         }))
+    }
+}
+
+/// A call's span.
+#[cfg(feature = "tracing")]
+type Trace = tracing::Span;
+/// Without the `tracing` feature, nothing.
+#[cfg(not(feature = "tracing"))]
+struct Trace;
+
+/// Why an attempt is retried, for traces: a status or a kind of failure, never an error's
+/// text (reqwest's names the URL, whose path may hold a token).
+#[cfg(feature = "tracing")]
+fn retry_reason(error: &Error) -> std::borrow::Cow<'static, str> {
+    match error {
+        Error::Api(e) => format!("HTTP {}", e.status.as_u16()).into(),
+        Error::UnexpectedResponse { status, .. } => format!("HTTP {}", status.as_u16()).into(),
+        Error::Timeout(_) => "timeout".into(),
+        Error::Transport(e) if e.is_connect() => "connection failed".into(),
+        _ => "transport error".into(),
     }
 }
 
@@ -372,6 +448,8 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 struct Inner {
     http: reqwest::Client,
     config: Config,
+    /// The retry budget's pool, shared by the client's clones.
+    budget: Option<Pool>,
 }
 
 /// The runtime client: a connection pool, configuration and credentials. Cheap to clone;
@@ -400,6 +478,11 @@ impl Client {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Tokens left in the retry budget, when the client has one.
+    pub fn retry_budget_left(&self) -> Option<u32> {
+        self.inner.budget.as_ref().map(Pool::tokens)
     }
 
     /// The credentials the client sends.
@@ -460,9 +543,48 @@ impl Client {
     /// shares them (the body is reference-counted, not copied).
     pub async fn execute(
         &self,
-        mut request: Request,
+        request: Request,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "rebilly.call",
+            operation = request.operation,
+            method = %request.method,
+            path = if request.template.is_empty() { "(custom)" } else { request.template },
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        #[cfg(not(feature = "tracing"))]
+        let span = Trace;
+        let call = async {
+            match options.deadline.or(self.inner.config.deadline) {
+                // Everything of the call is inside this future: at the deadline, or when the
+                // caller drops it, nothing of it keeps running (no task is spawned).
+                Some(deadline) => {
+                    tokio::time::timeout(deadline, self.attempts(request, options, &span))
+                        .await
+                        .unwrap_or(Err(Error::Deadline(deadline)))
+                }
+                None => self.attempts(request, options, &span).await,
+            }
+        };
+        // Without a subscriber that wants the span, the call runs without one.
+        #[cfg(feature = "tracing")]
+        if !span.is_disabled() {
+            return tracing::Instrument::instrument(call, span.clone()).await;
+        }
+        call.await
+    }
+
+    async fn attempts(
+        &self,
+        mut request: Request,
+        options: &RequestOptions,
+        span: &Trace,
+    ) -> Result<RawResponse, Error> {
+        #[cfg(not(feature = "tracing"))]
+        let _ = span;
         let credentials = options.credentials.as_ref().unwrap_or(&self.credentials);
         let config = &self.inner.config;
         let policy = options.retry.as_ref().unwrap_or(&config.retry);
@@ -482,10 +604,10 @@ impl Client {
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
-        // Room for what reqwest and hyper add too (user agent, content length), so that the
-        // map never grows.
+        // Room for what reqwest adds too (its default headers: the user agent), so that the map
+        // never grows.
         let mut headers =
-            HeaderMap::with_capacity(8 + request.headers.len() + options.headers.len());
+            HeaderMap::with_capacity(5 + request.headers.len() + options.headers.len());
         headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_VALUE));
         for (name, value) in request.headers {
             headers.append(name, value);
@@ -521,14 +643,21 @@ impl Client {
 
         // Only a call that may be retried needs to know when it started.
         let started = (policy.max_attempts > 1).then(Instant::now);
+        let budget = self.inner.budget.as_ref();
+        // What this call's retries took from the budget.
+        let mut taken = 0;
         let mut attempt = 1;
         loop {
             let Some(sent) = attempt_request(attempt >= policy.max_attempts) else {
                 return Err(Error::Config("no request left to send".into()));
             };
+            #[cfg(feature = "tracing")]
+            span.record("attempts", attempt);
             let outcome = match self.inner.http.execute(sent).await {
                 Ok(mut response) => {
                     let status = response.status();
+                    #[cfg(feature = "tracing")]
+                    span.record("status", status.as_u16());
                     let headers = std::mem::take(response.headers_mut());
                     match response.bytes().await {
                         Ok(body) => Ok((status, headers, body)),
@@ -539,11 +668,14 @@ impl Client {
             };
             let (wait, error) = match outcome {
                 Ok((status, headers, body)) if status.is_success() => {
+                    if let Some(budget) = budget {
+                        budget.succeeded(taken);
+                    }
                     return Ok(RawResponse {
                         status,
                         headers,
                         body,
-                    })
+                    });
                 }
                 Ok((status, headers, _)) if status.is_redirection() => {
                     return Err(Error::Redirect {
@@ -573,11 +705,29 @@ impl Client {
                     )
                 }
             };
+            let allowed = |wait: Duration| {
+                attempt < policy.max_attempts
+                    && started.is_some_and(|t| t.elapsed() + wait <= policy.max_elapsed)
+            };
+            let paid = |after_timeout: bool| match budget {
+                None => Some(0),
+                Some(budget) => budget.withdraw(after_timeout),
+            };
             match wait {
-                Some(wait)
-                    if attempt < policy.max_attempts
-                        && started.is_some_and(|t| t.elapsed() + wait <= policy.max_elapsed) =>
-                {
+                Some(wait) if allowed(wait) => {
+                    let Some(cost) = paid(matches!(error, Error::Timeout(_))) else {
+                        #[cfg(feature = "tracing")]
+                        tracing::debug!(attempt, "retry budget spent: not retried");
+                        return Err(error);
+                    };
+                    taken += cost;
+                    #[cfg(feature = "tracing")]
+                    tracing::info!(
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        reason = %retry_reason(&error),
+                        "retrying"
+                    );
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }

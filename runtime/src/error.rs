@@ -59,6 +59,10 @@ pub enum Error {
     /// The connection failed or broke (refused, reset, closed in the middle of the body, TLS).
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
+    /// The call's deadline passed (the client's or the call's): its attempt in flight, or
+    /// its wait before the next one, was stopped.
+    #[error("the call did not finish within its deadline of {0:?}")]
+    Deadline(Duration),
     /// No configured credential is accepted by the operation; nothing was sent.
     #[error("operation {operation} accepts {} but none of them is configured", accepted.join(" or "))]
     MissingCredentials {

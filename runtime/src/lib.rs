@@ -7,6 +7,7 @@
 //! retries with backoff, errors with problem details, pagination, and secrets that
 //! never show in `Debug` output.
 
+mod budget;
 mod client;
 mod credentials;
 mod error;
@@ -21,6 +22,7 @@ mod retry;
 mod secret;
 pub mod tagged;
 
+pub use budget::RetryBudget;
 pub use client::{
     install_crypto_provider, Client, ClientBuilder, Config, Environment, RequestOptions,
 };

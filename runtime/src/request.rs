@@ -25,6 +25,9 @@ pub struct Request {
     pub(crate) path: String,
     /// The part of the path template not yet copied into `path`.
     rest: &'static str,
+    /// The operation's path template (empty for a request made with [`Request::new`]): what
+    /// traces show, never the filled-in path, which may hold a token.
+    pub(crate) template: &'static str,
     /// `path` starts with the client's base URL (a request made by [`Client::call`](crate::Client::call)).
     pub(crate) absolute: bool,
     pub(crate) operation: &'static str,
@@ -47,6 +50,7 @@ impl Request {
             method,
             path,
             rest: "",
+            template: "",
             absolute: false,
             operation,
             security,
@@ -71,6 +75,7 @@ impl Request {
             method: O::METHOD,
             path,
             rest: O::PATH,
+            template: O::PATH,
             absolute: !base.is_empty(),
             operation: O::ID,
             security: O::SECURITY,
@@ -166,6 +171,12 @@ impl Request {
     /// The operation id.
     pub fn operation(&self) -> &'static str {
         self.operation
+    }
+
+    /// The operation's path template, e.g. `/credentials/{id}` (empty for a request made
+    /// with [`Request::new`]). Traces show it rather than the path, which may hold a token.
+    pub fn path_template(&self) -> &'static str {
+        self.template
     }
 }
 
