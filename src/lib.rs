@@ -32,8 +32,17 @@
 mod generated;
 
 pub use generated::*;
+/// Canned responses per operation and the requests the SDK would have sent, with no
+/// server: for the tests of code that uses the SDK (feature `test-util`).
+#[cfg(feature = "test-util")]
+pub use rebilly_runtime::test_util;
+
+/// The README's Rust blocks, compiled (and, where they need no network, run) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use rebilly_runtime::{
-    chrono, futures, serde_json, ApiError, ClientBuilder, Config, Credentials, Environment, Error,
-    InvalidField, Page, Problem, RateLimit, RequestOptions, Response, RetryBudget, RetryPolicy,
-    Secret,
+    chrono, futures, reqwest, serde_json, ApiError, Attempt, AttemptOutcome, ClientBuilder, Config,
+    Credentials, Environment, Error, Hook, InvalidField, Page, Problem, RateLimit, RequestOptions,
+    Response, RetryBudget, RetryPolicy, Secret,
 };

@@ -44,6 +44,21 @@ async fn always(status: u16) -> MockServer {
     server
 }
 
+/// A server whose first `failures` GETs get 503, and the others a credential.
+async fn unavailable_then_ok(failures: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(failures)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(json(200, json!({"username": "jane", "customerId": "c"})))
+        .mount(&server)
+        .await;
+    server
+}
+
 /// Everything written by the fmt subscriber.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -174,16 +189,7 @@ async fn a_failing_server_sees_few_retries_once_the_budget_is_spent() {
 
 #[tokio::test]
 async fn successes_refill_the_budget() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(json(200, json!({"username": "jane", "customerId": "c"})))
-        .mount(&server)
-        .await;
+    let server = unavailable_then_ok(2).await;
     let client = retrying(&server).build().unwrap();
     assert_eq!(client.core().retry_budget_left(), Some(500));
     // Two retries, then a success: what they took comes back.
@@ -245,5 +251,67 @@ async fn dropping_a_call_in_its_retry_wait_leaves_nothing_running() {
         server.received_requests().await.unwrap().len(),
         1,
         "no retry after the call was dropped"
+    );
+}
+
+/// Adds a header to each attempt and notes how each one ended.
+#[derive(Default)]
+struct Recorder {
+    seen: Mutex<Vec<(&'static str, u32, Option<u16>)>>,
+}
+
+impl rebilly_customer_auth::Hook for Recorder {
+    fn before_attempt(
+        &self,
+        attempt: &rebilly_customer_auth::Attempt<'_>,
+        request: &mut rebilly_customer_auth::reqwest::Request,
+    ) {
+        let value = format!("attempt-{}", attempt.number);
+        request
+            .headers_mut()
+            .insert("x-attempt", value.parse().unwrap());
+    }
+
+    fn after_attempt(
+        &self,
+        attempt: &rebilly_customer_auth::Attempt<'_>,
+        outcome: &rebilly_customer_auth::AttemptOutcome<'_>,
+    ) {
+        let status = match outcome {
+            rebilly_customer_auth::AttemptOutcome::Response { status, .. } => Some(status.as_u16()),
+            _ => None,
+        };
+        self.seen
+            .lock()
+            .unwrap()
+            .push((attempt.operation, attempt.number, status));
+    }
+}
+
+#[tokio::test]
+async fn hooks_run_before_each_attempt_and_after_each_answer() {
+    let server = unavailable_then_ok(1).await;
+    let recorder = Arc::new(Recorder::default());
+    let client = retrying(&server).hook(recorder.clone()).build().unwrap();
+    client
+        .customer_authentication()
+        .get_credential("cred_1")
+        .await
+        .unwrap();
+
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.headers["x-attempt"].to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sent, ["attempt-1", "attempt-2"]);
+    assert_eq!(
+        *recorder.seen.lock().unwrap(),
+        [
+            ("GetCredential", 1, Some(503)),
+            ("GetCredential", 2, Some(200))
+        ]
     );
 }

@@ -12,6 +12,7 @@ use http::{HeaderMap, HeaderValue};
 use crate::budget::{Pool, RetryBudget};
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::hook::{Attempt, AttemptOutcome, Hook};
 use crate::operation::{Decoder as _, Operation, Paginated};
 use crate::paginate::paginate;
 use crate::request::{header_pair, Request};
@@ -153,6 +154,9 @@ pub struct ClientBuilder<C = Client> {
     page_size: i64,
     http: Option<reqwest::ClientBuilder>,
     user_agent: String,
+    hooks: Vec<Arc<dyn Hook>>,
+    #[cfg(feature = "test-util")]
+    mock: Option<crate::test_util::Mock>,
     produces: PhantomData<fn() -> C>,
 }
 
@@ -166,6 +170,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("retry_budget", &self.retry_budget)
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -191,6 +196,9 @@ impl<C> ClientBuilder<C> {
             page_size: 100,
             http: None,
             user_agent: format!("rebilly-rust-sdk/{}", env!("CARGO_PKG_VERSION")),
+            hooks: Vec::new(),
+            #[cfg(feature = "test-util")]
+            mock: None,
             produces: PhantomData,
         }
     }
@@ -304,6 +312,21 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Adds a hook: code of yours that runs before each attempt of every call (to add a
+    /// header, sign the request) and after each answer (to measure or log it). See [`Hook`].
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Answers every call from `mock` instead of the network, and records what would have
+    /// been sent (feature `test-util`; see [`crate::test_util`]).
+    #[cfg(feature = "test-util")]
+    pub fn mock(mut self, mock: crate::test_util::Mock) -> Self {
+        self.mock = Some(mock);
+        self
+    }
+
     /// Adds a product token to the `User-Agent`, e.g. `my-app/1.2`.
     pub fn user_agent_product(mut self, product: impl AsRef<str>) -> Self {
         self.user_agent = format!("{} {}", product.as_ref(), self.user_agent);
@@ -378,9 +401,32 @@ impl<C> ClientBuilder<C> {
                 http,
                 config,
                 budget,
+                hooks: self.hooks,
+                #[cfg(feature = "test-util")]
+                mock: self.mock,
             }),
             credentials: self.credentials,
         }))
+    }
+}
+
+impl Client {
+    /// Sends one attempt and reads its whole body (or, with a test mock, answers it).
+    async fn send(
+        &self,
+        operation: &'static str,
+        request: reqwest::Request,
+    ) -> Result<(http::StatusCode, HeaderMap, bytes::Bytes), reqwest::Error> {
+        #[cfg(feature = "test-util")]
+        if let Some(mock) = &self.inner.mock {
+            return Ok(mock.answer(operation, request));
+        }
+        let _ = operation;
+        let mut response = self.inner.http.execute(request).await?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await?;
+        Ok((status, headers, body))
     }
 }
 
@@ -450,6 +496,9 @@ struct Inner {
     config: Config,
     /// The retry budget's pool, shared by the client's clones.
     budget: Option<Pool>,
+    hooks: Vec<Arc<dyn Hook>>,
+    #[cfg(feature = "test-util")]
+    mock: Option<crate::test_util::Mock>,
 }
 
 /// The runtime client: a connection pool, configuration and credentials. Cheap to clone;
@@ -586,6 +635,7 @@ impl Client {
         #[cfg(not(feature = "tracing"))]
         let _ = span;
         let credentials = options.credentials.as_ref().unwrap_or(&self.credentials);
+        let (operation, template) = (request.operation, request.template);
         let config = &self.inner.config;
         let policy = options.retry.as_ref().unwrap_or(&config.retry);
         // The client's timeout is the HTTP client's default; only an override is set per call.
@@ -648,24 +698,44 @@ impl Client {
         let mut taken = 0;
         let mut attempt = 1;
         loop {
-            let Some(sent) = attempt_request(attempt >= policy.max_attempts) else {
+            let Some(mut sent) = attempt_request(attempt >= policy.max_attempts) else {
                 return Err(Error::Config("no request left to send".into()));
             };
             #[cfg(feature = "tracing")]
             span.record("attempts", attempt);
-            let outcome = match self.inner.http.execute(sent).await {
-                Ok(mut response) => {
-                    let status = response.status();
-                    #[cfg(feature = "tracing")]
-                    span.record("status", status.as_u16());
-                    let headers = std::mem::take(response.headers_mut());
-                    match response.bytes().await {
-                        Ok(body) => Ok((status, headers, body)),
-                        Err(e) => Err(e),
-                    }
-                }
-                Err(e) => Err(e),
+            let hooks = &self.inner.hooks;
+            let info = Attempt {
+                operation,
+                method: &method,
+                path_template: template,
+                number: attempt,
             };
+            for hook in hooks {
+                hook.before_attempt(&info, &mut sent);
+            }
+            let sent_at = (!hooks.is_empty()).then(Instant::now);
+            let outcome = self.send(operation, sent).await;
+            if let Some(sent_at) = sent_at {
+                let elapsed = sent_at.elapsed();
+                let seen = match &outcome {
+                    Ok((status, headers, _)) => AttemptOutcome::Response {
+                        status: *status,
+                        headers,
+                        elapsed,
+                    },
+                    Err(e) => AttemptOutcome::Failed {
+                        timeout: e.is_timeout(),
+                        elapsed,
+                    },
+                };
+                for hook in hooks {
+                    hook.after_attempt(&info, &seen);
+                }
+            }
+            #[cfg(feature = "tracing")]
+            if let Ok((status, _, _)) = &outcome {
+                span.record("status", status.as_u16());
+            }
             let (wait, error) = match outcome {
                 Ok((status, headers, body)) if status.is_success() => {
                     if let Some(budget) = budget {

@@ -13,6 +13,7 @@ mod credentials;
 mod error;
 #[cfg(feature = "fidelity")]
 pub mod fidelity;
+mod hook;
 pub mod object;
 pub mod operation;
 mod paginate;
@@ -21,6 +22,8 @@ mod response;
 mod retry;
 mod secret;
 pub mod tagged;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 
 pub use budget::RetryBudget;
 pub use client::{
@@ -28,6 +31,7 @@ pub use client::{
 };
 pub use credentials::{Credentials, Scheme};
 pub use error::{ApiError, Error, InvalidField, Problem};
+pub use hook::{Attempt, AttemptOutcome, Hook};
 pub use operation::{Operation, Paginated, Security};
 pub use paginate::paginate;
 pub use request::{path_segment, Request};
