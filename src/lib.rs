@@ -43,6 +43,6 @@ pub use rebilly_runtime::test_util;
 struct ReadmeDoctests;
 pub use rebilly_runtime::{
     chrono, futures, reqwest, serde_json, ApiError, Attempt, AttemptOutcome, ClientBuilder, Config,
-    Credentials, Environment, Error, Hook, InvalidField, Page, Problem, RateLimit, RequestOptions,
-    Response, RetryBudget, RetryPolicy, Secret,
+    Credentials, Environment, Error, Hook, InvalidField, Operation, Page, Problem, RateLimit,
+    RequestOptions, Response, RetryBudget, RetryPolicy, Secret,
 };

@@ -157,6 +157,13 @@ impl Mock {
         self
     }
 
+    /// Forgets every canned response and every request sent.
+    pub fn clear(&self) {
+        let mut state = self.state();
+        state.canned.clear();
+        state.sent.clear();
+    }
+
     /// Every request sent, in order.
     pub fn sent(&self) -> Vec<Sent> {
         self.state().sent.clone()
