@@ -315,3 +315,43 @@ async fn hooks_run_before_each_attempt_and_after_each_answer() {
         ]
     );
 }
+
+/// A full outage (every request 503) for `RETRY_BUDGET_SECONDS` (default 3; 10 for the
+/// figure in BENCHMARKS.md), 16 tasks calling in a loop, with the default retry budget.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_a_full_outage_requests_per_call_stay_under_1_1() {
+    let seconds: u64 = std::env::var("RETRY_BUDGET_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let server = always(503).await;
+    let client = retrying(&server).build().unwrap();
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let tasks: Vec<_> = (0..16)
+        .map(|t| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let mut calls = 0u64;
+                while Instant::now() < until {
+                    let id = format!("cred_{t}_{calls}");
+                    let outcome = client.customer_authentication().get_credential(id).await;
+                    assert!(outcome.is_err());
+                    calls += 1;
+                }
+                calls
+            })
+        })
+        .collect();
+    let mut calls = 0;
+    for task in tasks {
+        calls += task.await.unwrap();
+    }
+    let sent = server.received_requests().await.unwrap().len() as u64;
+    let amplification = sent as f64 / calls as f64;
+    println!(
+        "OUTAGE: {seconds} s of 100% 503: {calls} calls, {sent} requests, amplification {amplification:.3}, budget left {:?}",
+        client.core().retry_budget_left()
+    );
+    assert!(calls >= 1_000, "too few calls to measure: {calls}");
+    assert!(amplification <= 1.1, "{amplification}");
+}
