@@ -410,23 +410,18 @@ impl<C> ClientBuilder<C> {
     }
 }
 
-impl Client {
-    /// Sends one attempt and reads its whole body (or, with a test mock, answers it).
-    async fn send(
+/// Without the `test-util` feature, no call is ever answered by a mock.
+#[cfg(not(feature = "test-util"))]
+enum NoMock {}
+
+#[cfg(not(feature = "test-util"))]
+impl NoMock {
+    fn answer(
         &self,
-        operation: &'static str,
-        request: reqwest::Request,
-    ) -> Result<(http::StatusCode, HeaderMap, bytes::Bytes), reqwest::Error> {
-        #[cfg(feature = "test-util")]
-        if let Some(mock) = &self.inner.mock {
-            return Ok(mock.answer(operation, request));
-        }
-        let _ = operation;
-        let mut response = self.inner.http.execute(request).await?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await?;
-        Ok((status, headers, body))
+        _: &'static str,
+        _: reqwest::Request,
+    ) -> (http::StatusCode, HeaderMap, bytes::Bytes) {
+        match *self {}
     }
 }
 
@@ -704,18 +699,34 @@ impl Client {
             #[cfg(feature = "tracing")]
             span.record("attempts", attempt);
             let hooks = &self.inner.hooks;
-            let info = Attempt {
+            let info = (!hooks.is_empty()).then_some(Attempt {
                 operation,
                 method: &method,
                 path_template: template,
                 number: attempt,
-            };
-            for hook in hooks {
-                hook.before_attempt(&info, &mut sent);
+            });
+            if let Some(info) = &info {
+                for hook in hooks {
+                    hook.before_attempt(info, &mut sent);
+                }
             }
-            let sent_at = (!hooks.is_empty()).then(Instant::now);
-            let outcome = self.send(operation, sent).await;
-            if let Some(sent_at) = sent_at {
+            let sent_at = info.is_some().then(Instant::now);
+            #[cfg(feature = "test-util")]
+            let mock = self.inner.mock.as_ref();
+            #[cfg(not(feature = "test-util"))]
+            let mock: Option<&NoMock> = None;
+            let outcome = match mock {
+                Some(mock) => Ok(mock.answer(operation, sent)),
+                None => match self.inner.http.execute(sent).await {
+                    Ok(mut response) => {
+                        let status = response.status();
+                        let headers = std::mem::take(response.headers_mut());
+                        response.bytes().await.map(|body| (status, headers, body))
+                    }
+                    Err(e) => Err(e),
+                },
+            };
+            if let (Some(info), Some(sent_at)) = (&info, sent_at) {
                 let elapsed = sent_at.elapsed();
                 let seen = match &outcome {
                     Ok((status, headers, _)) => AttemptOutcome::Response {
@@ -729,7 +740,7 @@ impl Client {
                     },
                 };
                 for hook in hooks {
-                    hook.after_attempt(&info, &seen);
+                    hook.after_attempt(info, &seen);
                 }
             }
             #[cfg(feature = "tracing")]
