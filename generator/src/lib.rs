@@ -7,6 +7,7 @@
 
 pub mod analyze;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod krate;
 pub mod load;
@@ -75,6 +76,13 @@ pub fn generate(spec: &Path, filter: &Filter, source: &str) -> Result<Generated>
             features: false,
         },
     )
+}
+
+/// The model of the SDK that the spec at `spec` produces (no code is emitted): what
+/// [`diff::diff()`] compares.
+pub fn api_model(spec: &Path, filter: &Filter) -> Result<model::Api> {
+    let loader = load::Loader::new();
+    Ok(analyze::analyze(&loader, &entry_file(spec), filter)?.api)
 }
 
 /// Generates the SDK module for the spec at `spec` in memory, with all options.

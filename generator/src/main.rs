@@ -53,20 +53,60 @@ enum Command {
         #[arg(long)]
         include_skipped: bool,
     },
+    /// Compare the Rust API two specs produce: every change, its semver severity, the
+    /// verdict and the next version. Exit 1 when a change reaches --fail-on.
+    Diff {
+        /// The old spec (entry file, or a directory holding openapi.yaml).
+        old: PathBuf,
+        /// The new spec.
+        new: PathBuf,
+        /// Only operations with this tag (repeatable).
+        #[arg(long = "tag", value_name = "NAME")]
+        tags: Vec<String>,
+        /// `markdown` (a CHANGELOG section) or `json`.
+        #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
+        format: String,
+        /// The crate's current version, for the next one.
+        #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
+        version: String,
+        /// Exit 1 when a change is at least this severe: major, minor or patch.
+        #[arg(long, value_name = "SEVERITY", value_parser = ["major", "minor", "patch"])]
+        fail_on: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
-    let Command::Generate {
-        spec,
-        out,
-        tags,
-        all: _,
-        crate_name,
-        runtime_path,
-        check,
-        strict,
-        include_skipped,
-    } = Cli::parse().command;
+    let (spec, out, tags, crate_name, runtime_path, check, strict, include_skipped) =
+        match Cli::parse().command {
+            Command::Generate {
+                spec,
+                out,
+                tags,
+                all: _,
+                crate_name,
+                runtime_path,
+                check,
+                strict,
+                include_skipped,
+            } => (
+                spec,
+                out,
+                tags,
+                crate_name,
+                runtime_path,
+                check,
+                strict,
+                include_skipped,
+            ),
+            Command::Diff {
+                old,
+                new,
+                tags,
+                format,
+                version,
+                fail_on,
+            } => return diff(&old, &new, tags, &format, &version, fail_on.as_deref()),
+        };
     let source = spec.to_string_lossy().replace('\\', "/");
     let options = Options {
         filter: Filter {
@@ -140,5 +180,38 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    tags: Vec<String>,
+    format: &str,
+    version: &str,
+    fail_on: Option<&str>,
+) -> ExitCode {
+    let filter = Filter {
+        tags,
+        include_skipped: false,
+    };
+    let models = rebilly_sdk_gen::api_model(old, &filter)
+        .and_then(|o| Ok((o, rebilly_sdk_gen::api_model(new, &filter)?)));
+    let (old_api, new_api) = match models {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = rebilly_sdk_gen::diff::diff(&old_api, &new_api);
+    match format {
+        "json" => println!("{:#}", report.json(version)),
+        _ => print!("{}", report.markdown(version)),
+    }
+    let threshold = fail_on.and_then(rebilly_sdk_gen::diff::Severity::parse);
+    match (threshold, report.verdict()) {
+        (Some(t), Some(v)) if v >= t => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
     }
 }

@@ -1,0 +1,653 @@
+//! What changes in the generated Rust API between two specs, and what that means for
+//! the crate's version (Cargo's semver rules, applied to the code this generator emits).
+//!
+//! It compares the models, not the YAML: methods, their arguments, setters and results;
+//! types, their fields, constructor arguments and variants; documentation.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::json;
+
+use crate::model::{
+    bare, Api, Argument, Field, Operation, Output, Param, Presence, TypeDef, TypeKind, TypeRef,
+};
+
+/// How a change affects users of the crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Documentation only.
+    Patch,
+    /// Something added; code that compiled still compiles and behaves the same.
+    Minor,
+    /// Code that compiled may no longer compile, or may behave differently.
+    Major,
+}
+
+impl Severity {
+    /// `major`, `minor` or `patch`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Major => "major",
+            Severity::Minor => "minor",
+            Severity::Patch => "patch",
+        }
+    }
+
+    /// Parses `major`, `minor` or `patch`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "major" => Some(Severity::Major),
+            "minor" => Some(Severity::Minor),
+            "patch" => Some(Severity::Patch),
+            _ => None,
+        }
+    }
+}
+
+/// One change of the public API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Its effect on users.
+    pub severity: Severity,
+    /// The Rust item it is about: `CustomerAuthentication::login`, `types::Credential.id`.
+    pub item: String,
+    /// What changed, and why it has that severity.
+    pub what: String,
+}
+
+/// All changes, in a stable order (breaking first, then by item).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The changes.
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// The highest severity, `None` when nothing changed.
+    pub fn verdict(&self) -> Option<Severity> {
+        self.changes.iter().map(|c| c.severity).max()
+    }
+
+    /// The version after `current` (`MAJOR.MINOR.PATCH`) that the changes call for. Before
+    /// 1.0, Cargo treats the minor number as the major one: a breaking change bumps the
+    /// minor, anything else the patch.
+    pub fn next_version(&self, current: &str) -> Option<String> {
+        let mut parts = current.trim().split('.').map(|p| p.parse::<u64>().ok());
+        let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+        Some(match (self.verdict(), major) {
+            (None, _) => current.trim().to_string(),
+            (Some(Severity::Major), 0) => format!("0.{}.0", minor + 1),
+            (Some(_), 0) => format!("0.{minor}.{}", patch + 1),
+            (Some(Severity::Major), _) => format!("{}.0.0", major + 1),
+            (Some(Severity::Minor), _) => format!("{major}.{}.0", minor + 1),
+            (Some(Severity::Patch), _) => format!("{major}.{minor}.{}", patch + 1),
+        })
+    }
+
+    /// A CHANGELOG section: the verdict, then the changes by kind.
+    pub fn markdown(&self, current: &str) -> String {
+        let mut out = String::new();
+        let verdict = self.verdict().map_or("none", Severity::as_str);
+        let next = self
+            .next_version(current)
+            .unwrap_or_else(|| current.to_string());
+        out.push_str(&format!(
+            "## {next}\n\nChange to the public API: **{verdict}** (from {current}).\n"
+        ));
+        for (severity, title) in [
+            (Severity::Major, "Breaking"),
+            (Severity::Minor, "Added"),
+            (Severity::Patch, "Documentation"),
+        ] {
+            let lines: Vec<&Change> = self
+                .changes
+                .iter()
+                .filter(|c| c.severity == severity)
+                .collect();
+            if lines.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n### {title}\n\n"));
+            for c in lines {
+                out.push_str(&format!("- `{}`: {}\n", c.item, c.what));
+            }
+        }
+        if self.changes.is_empty() {
+            out.push_str("\nNo change to the generated Rust API.\n");
+        }
+        out
+    }
+
+    /// The report as JSON: verdict, next version and changes.
+    pub fn json(&self, current: &str) -> serde_json::Value {
+        json!({
+            "verdict": self.verdict().map(Severity::as_str),
+            "current": current,
+            "next": self.next_version(current),
+            "changes": self.changes.iter().map(|c| json!({
+                "severity": c.severity.as_str(),
+                "item": c.item,
+                "what": c.what,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::String => f.write_str("String"),
+            TypeRef::I32 => f.write_str("i32"),
+            TypeRef::I64 => f.write_str("i64"),
+            TypeRef::F64 => f.write_str("f64"),
+            TypeRef::Bool => f.write_str("bool"),
+            TypeRef::DateTime => f.write_str("DateTime"),
+            TypeRef::Date => f.write_str("Date"),
+            TypeRef::Secret => f.write_str("Secret"),
+            TypeRef::Json => f.write_str("serde_json::Value"),
+            TypeRef::Bytes => f.write_str("Vec<u8>"),
+            TypeRef::Named(n) => f.write_str(n),
+            TypeRef::Array(t) => write!(f, "Vec<{t}>"),
+            TypeRef::Map(t) => write!(f, "BTreeMap<String, {t}>"),
+            TypeRef::Nullable(t) => write!(f, "Option<{t}>"),
+        }
+    }
+}
+
+/// The changes from `old` to `new`.
+pub fn diff(old: &Api, new: &Api) -> Report {
+    let mut changes = Vec::new();
+    let mut add = |severity, item: String, what: String| {
+        changes.push(Change {
+            severity,
+            item,
+            what,
+        })
+    };
+
+    // Operations, by resource and method name.
+    let ops = |api: &Api| -> BTreeMap<String, Operation> {
+        api.resources
+            .values()
+            .flat_map(|r| {
+                r.operations
+                    .iter()
+                    .map(move |o| (format!("{}::{}", r.name, bare(&o.method_name)), o.clone()))
+            })
+            .collect()
+    };
+    let (old_ops, new_ops) = (ops(old), ops(new));
+    for (item, o) in &old_ops {
+        match new_ops.get(item) {
+            None => add(
+                Severity::Major,
+                item.clone(),
+                format!("method removed (`{} {}`)", o.method.as_str(), o.path),
+            ),
+            Some(n) => operation(item, o, n, &mut add),
+        }
+    }
+    for (item, n) in &new_ops {
+        if !old_ops.contains_key(item) {
+            add(
+                Severity::Minor,
+                item.clone(),
+                format!("method added (`{} {}`)", n.method.as_str(), n.path),
+            );
+        }
+    }
+
+    // Types.
+    for (name, o) in &old.types {
+        let item = format!("types::{name}");
+        match new.types.get(name) {
+            None => add(Severity::Major, item, "type removed".into()),
+            Some(n) => type_def(&item, o, n, &mut add),
+        }
+    }
+    for name in new.types.keys() {
+        if !old.types.contains_key(name) {
+            add(
+                Severity::Minor,
+                format!("types::{name}"),
+                "type added".into(),
+            );
+        }
+    }
+
+    changes.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.item.cmp(&b.item))
+            .then_with(|| a.what.cmp(&b.what))
+    });
+    changes.dedup();
+    Report { changes }
+}
+
+fn describe_arg(ty: &TypeRef, argument: Argument) -> String {
+    match argument {
+        Argument::Into => format!("impl Into<{ty}>"),
+        Argument::Optional => format!("Option<{ty}>"),
+        Argument::Value => ty.to_string(),
+    }
+}
+
+fn output_text(o: &Output) -> String {
+    match o {
+        Output::Empty => "()".into(),
+        Output::Json(t) => t.to_string(),
+        Output::Page(t) => format!("Page<{t}>"),
+        Output::Bytes => "Vec<u8>".into(),
+    }
+}
+
+fn operation(
+    item: &str,
+    o: &Operation,
+    n: &Operation,
+    add: &mut impl FnMut(Severity, String, String),
+) {
+    let params = |op: &Operation| -> BTreeMap<String, Param> {
+        op.params
+            .iter()
+            .map(|p| (p.name.clone(), p.clone()))
+            .collect()
+    };
+    let (op_params, np_params) = (params(o), params(n));
+    for (name, p) in &op_params {
+        let what = match np_params.get(name) {
+            None if p.required => Some((Severity::Major, "argument removed".to_string())),
+            None => Some((Severity::Major, "setter removed".to_string())),
+            Some(q) if p.required != q.required => Some((
+                Severity::Major,
+                if q.required {
+                    "now a required argument (was an optional setter)".to_string()
+                } else {
+                    "now an optional setter (was a required argument)".to_string()
+                },
+            )),
+            Some(q) if p.ty != q.ty || p.argument != q.argument => Some((
+                Severity::Major,
+                format!(
+                    "type {} → {}",
+                    describe_arg(&p.ty, p.argument),
+                    describe_arg(&q.ty, q.argument)
+                ),
+            )),
+            Some(q) if p.doc != q.doc => Some((Severity::Patch, "documentation".to_string())),
+            Some(_) => None,
+        };
+        if let Some((severity, what)) = what {
+            add(severity, format!("{item}({})", bare(name)), what);
+        }
+    }
+    for (name, q) in &np_params {
+        if !op_params.contains_key(name) {
+            let (severity, what) = if q.required {
+                (Severity::Major, "required argument added")
+            } else {
+                (Severity::Minor, "optional setter added")
+            };
+            add(
+                severity,
+                format!("{item}({})", bare(name)),
+                what.to_string(),
+            );
+        }
+    }
+    match (&o.body, &n.body) {
+        (Some(_), None) => add(Severity::Major, item.into(), "request body removed".into()),
+        (None, Some(b)) if b.required => add(
+            Severity::Major,
+            item.into(),
+            "required request body added".into(),
+        ),
+        (None, Some(_)) => add(
+            Severity::Minor,
+            item.into(),
+            "optional body setter added".into(),
+        ),
+        (Some(a), Some(b)) if a.ty != b.ty || a.required != b.required => add(
+            Severity::Major,
+            item.into(),
+            format!("request body {} → {}", a.ty, b.ty),
+        ),
+        _ => {}
+    }
+    if o.output != n.output {
+        add(
+            Severity::Major,
+            item.into(),
+            format!(
+                "returns {} → {}",
+                output_text(&o.output),
+                output_text(&n.output)
+            ),
+        );
+    }
+    if o.method != n.method || o.path != n.path {
+        add(
+            Severity::Major,
+            item.into(),
+            format!(
+                "calls `{} {}` → `{} {}`",
+                o.method.as_str(),
+                o.path,
+                n.method.as_str(),
+                n.path
+            ),
+        );
+    }
+    let accepts = |op: &Operation| -> Vec<String> {
+        op.security
+            .iter()
+            .map(|alt| {
+                alt.iter()
+                    .map(|s| s.name().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            })
+            .collect()
+    };
+    let (oa, na) = (accepts(o), accepts(n));
+    let removed: Vec<&String> = oa.iter().filter(|a| !na.contains(a)).collect();
+    let added: Vec<&String> = na.iter().filter(|a| !oa.contains(a)).collect();
+    if !removed.is_empty() {
+        add(
+            Severity::Major,
+            item.into(),
+            format!(
+                "no longer accepts {} (calls made with it now fail)",
+                list(&removed)
+            ),
+        );
+    }
+    if !added.is_empty() {
+        add(
+            Severity::Minor,
+            item.into(),
+            format!("also accepts {}", list(&added)),
+        );
+    }
+    let errors = |op: &Operation| {
+        op.errors
+            .iter()
+            .map(|e| (e.status.clone(), e.doc.clone()))
+            .collect::<Vec<_>>()
+    };
+    if o.summary != n.summary || o.description != n.description || errors(o) != errors(n) {
+        add(
+            Severity::Patch,
+            item.into(),
+            "documentation (summary, description or documented errors)".into(),
+        );
+    }
+}
+
+fn list(items: &[&String]) -> String {
+    items
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The Rust type of a field, as its users see it.
+fn field_type(f: &Field) -> String {
+    let base = if f.boxed {
+        format!("Box<{}>", f.ty)
+    } else {
+        f.ty.to_string()
+    };
+    match f.presence {
+        Presence::Required => base,
+        Presence::RequiredNullable | Presence::Optional => format!("Option<{base}>"),
+        Presence::OptionalNullable => format!("Option<Option<{base}>>"),
+    }
+}
+
+fn type_def(item: &str, o: &TypeDef, n: &TypeDef, add: &mut impl FnMut(Severity, String, String)) {
+    match (&o.kind, &n.kind) {
+        (
+            TypeKind::Struct {
+                fields: of,
+                additional: oa,
+                ..
+            },
+            TypeKind::Struct {
+                fields: nf,
+                additional: na,
+                ..
+            },
+        ) => {
+            for f in of {
+                let field = format!("{item}.{}", bare(&f.name));
+                let Some(g) = nf.iter().find(|g| g.name == f.name) else {
+                    add(Severity::Major, field, "field removed".into());
+                    continue;
+                };
+                if field_type(f) != field_type(g) {
+                    add(
+                        Severity::Major,
+                        field.clone(),
+                        format!("type {} → {}", field_type(f), field_type(g)),
+                    );
+                }
+                if f.constructor != g.constructor {
+                    let what = match (f.constructor, g.constructor) {
+                        (None, Some(_)) => "now an argument of `new`".to_string(),
+                        (Some(_), None) => "no longer an argument of `new`".to_string(),
+                        (Some(a), Some(b)) => format!(
+                            "argument of `new`: {} → {}",
+                            describe_arg(&f.ty, a),
+                            describe_arg(&g.ty, b)
+                        ),
+                        (None, None) => unreachable!("they differ"),
+                    };
+                    add(Severity::Major, field.clone(), what);
+                }
+                if (f.read_only, f.write_only) != (g.read_only, g.write_only) {
+                    let mode = |r: bool, w: bool| match (r, w) {
+                        (true, _) => "read-only (never sent)",
+                        (_, true) => "write-only (never received)",
+                        _ => "read and written",
+                    };
+                    add(
+                        Severity::Major,
+                        field.clone(),
+                        format!(
+                            "{} → {}",
+                            mode(f.read_only, f.write_only),
+                            mode(g.read_only, g.write_only)
+                        ),
+                    );
+                }
+                if f.doc != g.doc {
+                    add(Severity::Patch, field, "documentation".into());
+                }
+            }
+            for g in nf {
+                if !of.iter().any(|f| f.name == g.name) {
+                    let field = format!("{item}.{}", bare(&g.name));
+                    if g.constructor.is_some() {
+                        add(
+                            Severity::Major,
+                            field,
+                            format!(
+                                "field added, and a new argument of `new` ({})",
+                                field_type(g)
+                            ),
+                        );
+                    } else {
+                        add(
+                            Severity::Minor,
+                            field,
+                            format!(
+                                "field added ({}; the struct is `#[non_exhaustive]`)",
+                                field_type(g)
+                            ),
+                        );
+                    }
+                }
+            }
+            if oa != na {
+                add(
+                    Severity::Major,
+                    format!("{item}.extra"),
+                    "extra members changed".into(),
+                );
+            }
+        }
+        (TypeKind::StringEnum { variants: ov }, TypeKind::StringEnum { variants: nv }) => {
+            for v in ov {
+                if !nv.iter().any(|w| w.name == v.name) {
+                    add(
+                        Severity::Major,
+                        format!("{item}::{}", v.name),
+                        format!("variant removed (`{}` now decodes into `Unknown`)", v.wire),
+                    );
+                }
+            }
+            for w in nv {
+                if !ov.iter().any(|v| v.name == w.name) {
+                    add(
+                        Severity::Major,
+                        format!("{item}::{}", w.name),
+                        format!(
+                            "variant added (`{}`; the enum is exhaustive, so matches on it must change, and the value no longer decodes into `Unknown`)",
+                            w.wire
+                        ),
+                    );
+                }
+            }
+        }
+        (
+            TypeKind::Tagged {
+                variants: ov,
+                tag: ot,
+            },
+            TypeKind::Tagged {
+                variants: nv,
+                tag: nt,
+            },
+        ) => {
+            if ot != nt {
+                add(
+                    Severity::Major,
+                    item.into(),
+                    format!("tagged by `{ot}` → `{nt}`"),
+                );
+            }
+            for v in ov {
+                match nv.iter().find(|w| w.name == v.name) {
+                    None => add(
+                        Severity::Major,
+                        format!("{item}::{}", v.name),
+                        "variant removed".into(),
+                    ),
+                    Some(w) if w.payload != v.payload || w.tag_value != v.tag_value => add(
+                        Severity::Major,
+                        format!("{item}::{}", v.name),
+                        format!(
+                            "variant `{}`({}) → `{}`({})",
+                            v.tag_value, v.payload, w.tag_value, w.payload
+                        ),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for w in nv {
+                if !ov.iter().any(|v| v.name == w.name) {
+                    add(
+                        Severity::Major,
+                        format!("{item}::{}", w.name),
+                        format!(
+                            "variant added (`{}`; the enum is exhaustive, and such values no longer decode into `Unknown`)",
+                            w.tag_value
+                        ),
+                    );
+                }
+            }
+        }
+        (TypeKind::Untagged { variants: ov }, TypeKind::Untagged { variants: nv }) => {
+            if ov != nv {
+                add(Severity::Major, item.into(), "variants changed".into());
+            }
+        }
+        (TypeKind::Alias(a), TypeKind::Alias(b)) => {
+            if a != b {
+                add(Severity::Major, item.into(), format!("alias of {a} → {b}"));
+            }
+        }
+        _ => add(
+            Severity::Major,
+            item.into(),
+            "kind changed (struct, enum, union or alias)".into(),
+        ),
+    }
+    if (o.in_request, o.in_response) != (n.in_request, n.in_response) {
+        let lost = (o.in_request && !n.in_request) || (o.in_response && !n.in_response);
+        add(
+            if lost {
+                Severity::Major
+            } else {
+                Severity::Minor
+            },
+            item.into(),
+            format!(
+                "{}{} → {}{}",
+                if o.in_request { "Serialize " } else { "" },
+                if o.in_response { "Deserialize" } else { "" },
+                if n.in_request { "Serialize " } else { "" },
+                if n.in_response { "Deserialize" } else { "" },
+            ),
+        );
+    }
+    if o.doc != n.doc {
+        add(Severity::Patch, item.into(), "documentation".into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_follow_cargos_rules_before_and_after_1_0() {
+        let report = |s| Report {
+            changes: vec![Change {
+                severity: s,
+                item: "x".into(),
+                what: "y".into(),
+            }],
+        };
+        assert_eq!(
+            report(Severity::Major).next_version("0.3.2").unwrap(),
+            "0.4.0"
+        );
+        assert_eq!(
+            report(Severity::Minor).next_version("0.3.2").unwrap(),
+            "0.3.3"
+        );
+        assert_eq!(
+            report(Severity::Patch).next_version("0.3.2").unwrap(),
+            "0.3.3"
+        );
+        assert_eq!(
+            report(Severity::Major).next_version("1.3.2").unwrap(),
+            "2.0.0"
+        );
+        assert_eq!(
+            report(Severity::Minor).next_version("1.3.2").unwrap(),
+            "1.4.0"
+        );
+        assert_eq!(
+            report(Severity::Patch).next_version("1.3.2").unwrap(),
+            "1.3.3"
+        );
+        assert_eq!(Report::default().next_version("0.1.0").unwrap(), "0.1.0");
+        assert_eq!(Report::default().next_version("x"), None);
+    }
+}

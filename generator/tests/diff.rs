@@ -1,0 +1,240 @@
+//! `diff`: the changes of the generated Rust API between two specs, with their semver
+//! severity. On the three real upstream changes in `../shared/rebilly-api-history`, and on
+//! constructed changes, one per kind, made to a temp copy of this repository's `spec/`.
+
+use std::path::{Path, PathBuf};
+
+use rebilly_sdk_gen::diff::{diff, Report, Severity};
+use rebilly_sdk_gen::{api_model, Filter};
+
+fn history(commit: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/rebilly-api-history")
+        .join(commit)
+        .join("openapi")
+}
+
+fn customer_authentication() -> Filter {
+    Filter {
+        tags: vec!["Customer authentication".into()],
+        ..Filter::default()
+    }
+}
+
+fn compare(old: &Path, new: &Path, filter: &Filter) -> Report {
+    diff(
+        &api_model(old, filter).unwrap(),
+        &api_model(new, filter).unwrap(),
+    )
+}
+
+fn lines(report: &Report) -> Vec<String> {
+    report
+        .changes
+        .iter()
+        .map(|c| format!("{} {}: {}", c.severity.as_str(), c.item, c.what))
+        .collect()
+}
+
+#[test]
+fn the_three_real_upstream_changes() {
+    let filter = customer_authentication();
+    // A nullable `expiredTime`: a breaking change of the field's type. (`password` leaves
+    // `required`, but the schema never declared it: the type had no such field.)
+    let nullable = compare(&history("56e64506b"), &history("3284b5b89"), &filter);
+    assert_eq!(nullable.verdict(), Some(Severity::Major));
+    assert_eq!(
+        lines(&nullable),
+        ["major types::ResetPasswordToken.expired_time: type Option<DateTime> → Option<Option<DateTime>>"]
+    );
+    assert_eq!(nullable.next_version("0.1.0").unwrap(), "0.2.0");
+    assert!(nullable.markdown("0.1.0").contains("### Breaking"));
+
+    // Reworded descriptions: documentation only.
+    let docs = compare(&history("ccdd059b1"), &history("b024daa3a"), &filter);
+    assert_eq!(docs.verdict(), Some(Severity::Patch));
+    assert!(
+        lines(&docs).contains(&"patch types::CustomerJwt.invalidate: documentation".to_string())
+    );
+    assert_eq!(docs.next_version("0.1.0").unwrap(), "0.1.1");
+
+    // Only the quoting of documentation references: nothing.
+    let none = compare(&history("3a9acc738"), &history("1e5f13451"), &filter);
+    assert_eq!(none.verdict(), None);
+    assert!(none.markdown("0.1.0").contains("No change"));
+    assert_eq!(none.json("0.1.0")["next"], "0.1.0");
+}
+
+/// A temp copy of `spec/`, changed by `edit(file, text) -> text`.
+fn changed(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"),
+        dir.path(),
+    );
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let new = edit(&text);
+    assert_ne!(new, text, "the edit of {file} changed nothing");
+    std::fs::write(&path, new).unwrap();
+    dir
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn against_spec(file: &str, edit: impl Fn(&str) -> String) -> Report {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let new = changed(file, edit);
+    compare(&spec, new.path(), &Filter::default())
+}
+
+#[test]
+fn constructed_changes_one_per_kind() {
+    let credential = "components/schemas/CustomerCredential.yaml";
+
+    let removed = against_spec(credential, |t| {
+        t.replace(
+            "  username:\n    type: string\n    description: The username.\n",
+            "",
+        )
+        .replace("  - username\n", "")
+    });
+    assert!(
+        lines(&removed)
+            .iter()
+            .any(|l| l.starts_with("major types::CustomerCredential.username: field removed")),
+        "{removed:#?}"
+    );
+
+    let optional = against_spec(credential, |t| {
+        t.replace(
+            "\nproperties:\n",
+            "\nproperties:\n  nickname:\n    type: string\n    description: A name.\n",
+        )
+    });
+    assert_eq!(optional.verdict(), Some(Severity::Minor), "{optional:#?}");
+    assert!(
+        lines(&optional)[0].starts_with("minor types::CustomerCredential.nickname: field added")
+    );
+
+    let required = against_spec(credential, |t| {
+        t.replace(
+            "\nproperties:\n",
+            "\nproperties:\n  nickname:\n    type: string\n",
+        )
+        .replace("\nrequired:\n", "\nrequired:\n  - nickname\n")
+    });
+    assert!(
+        lines(&required)
+            .iter()
+            .any(|l| l.contains("nickname: field added, and a new argument of `new`")),
+        "{required:#?}"
+    );
+    assert_eq!(required.verdict(), Some(Severity::Major));
+
+    let nullable = against_spec(credential, |t| {
+        t.replace(
+            "  username:\n    type: string\n",
+            "  username:\n    type:\n      - string\n      - 'null'\n",
+        )
+    });
+    assert_eq!(nullable.verdict(), Some(Severity::Major), "{nullable:#?}");
+    assert!(lines(&nullable)
+        .iter()
+        .any(|l| l.contains("username: type String → Option<String>")));
+
+    let variant = against_spec(credential, |t| {
+        t.replace(
+            "            - customer\n",
+            "            - customer\n            - organization\n",
+        )
+    });
+    assert!(
+        lines(&variant)
+            .iter()
+            .any(|l| l.starts_with("major types::") && l.contains("variant added (`organization`")),
+        "{variant:#?}"
+    );
+
+    let docs = against_spec(credential, |t| {
+        t.replace(
+            "description: The username.",
+            "description: The customer's username.",
+        )
+    });
+    assert_eq!(
+        lines(&docs),
+        ["patch types::CustomerCredential.username: documentation"]
+    );
+
+    let nothing = against_spec(credential, |t| format!("{t}\n# a comment\n"));
+    assert_eq!(nothing.verdict(), None, "{nothing:#?}");
+}
+
+#[test]
+fn operations_added_and_removed() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let without = changed("openapi.yaml", |t| {
+        t.replace(
+            "  '/password-tokens/{id}':\n    $ref: ./paths/password-tokens@{id}.yaml\n",
+            "",
+        )
+    });
+    let removed = compare(&spec, without.path(), &Filter::default());
+    let text = lines(&removed);
+    assert!(
+        text.iter().any(|l| l
+            .starts_with("major CustomerAuthentication::get_reset_password_token: method removed")),
+        "{text:#?}"
+    );
+    let added = compare(without.path(), &spec, &Filter::default());
+    assert_eq!(
+        added.verdict(),
+        Some(Severity::Minor),
+        "{:#?}",
+        lines(&added)
+    );
+    assert!(lines(&added).iter().any(|l| l
+        .starts_with("minor CustomerAuthentication::delete_reset_password_token: method added")));
+}
+
+#[test]
+fn the_command_prints_the_report_and_fails_past_its_threshold() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rebilly-sdk-gen"))
+            .arg("diff")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let (old, new) = (history("56e64506b"), history("3284b5b89"));
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let tag = ["--tag", "Customer authentication"];
+
+    let report = run(&[old, new, tag[0], tag[1], "--version", "0.3.1"]);
+    assert_eq!(report.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert!(text.starts_with("## 0.4.0\n"), "{text}");
+    assert!(text.contains("`types::ResetPasswordToken.expired_time`"), "{text}");
+
+    let failing = run(&[old, new, tag[0], tag[1], "--fail-on", "major", "--format", "json"]);
+    assert_eq!(failing.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&failing.stdout).unwrap();
+    assert_eq!(json["verdict"], "major");
+
+    let missing = run(&["/nonexistent/old", new]);
+    assert_eq!(missing.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&missing.stderr);
+    assert!(error.starts_with("error: /nonexistent/old"), "{error}");
+}
