@@ -623,30 +623,16 @@ mod tests {
                 what: "y".into(),
             }],
         };
-        assert_eq!(
-            report(Severity::Major).next_version("0.3.2").unwrap(),
-            "0.4.0"
-        );
-        assert_eq!(
-            report(Severity::Minor).next_version("0.3.2").unwrap(),
-            "0.3.3"
-        );
-        assert_eq!(
-            report(Severity::Patch).next_version("0.3.2").unwrap(),
-            "0.3.3"
-        );
-        assert_eq!(
-            report(Severity::Major).next_version("1.3.2").unwrap(),
-            "2.0.0"
-        );
-        assert_eq!(
-            report(Severity::Minor).next_version("1.3.2").unwrap(),
-            "1.4.0"
-        );
-        assert_eq!(
-            report(Severity::Patch).next_version("1.3.2").unwrap(),
-            "1.3.3"
-        );
+        for (severity, current, next) in [
+            (Severity::Major, "0.3.2", "0.4.0"),
+            (Severity::Minor, "0.3.2", "0.3.3"),
+            (Severity::Patch, "0.3.2", "0.3.3"),
+            (Severity::Major, "1.3.2", "2.0.0"),
+            (Severity::Minor, "1.3.2", "1.4.0"),
+            (Severity::Patch, "1.3.2", "1.3.3"),
+        ] {
+            assert_eq!(report(severity).next_version(current).unwrap(), next);
+        }
         assert_eq!(Report::default().next_version("0.1.0").unwrap(), "0.1.0");
         assert_eq!(Report::default().next_version("x"), None);
     }

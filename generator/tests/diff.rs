@@ -226,9 +226,21 @@ fn the_command_prints_the_report_and_fails_past_its_threshold() {
     assert_eq!(report.status.code(), Some(0));
     let text = String::from_utf8_lossy(&report.stdout);
     assert!(text.starts_with("## 0.4.0\n"), "{text}");
-    assert!(text.contains("`types::ResetPasswordToken.expired_time`"), "{text}");
+    assert!(
+        text.contains("`types::ResetPasswordToken.expired_time`"),
+        "{text}"
+    );
 
-    let failing = run(&[old, new, tag[0], tag[1], "--fail-on", "major", "--format", "json"]);
+    let failing = run(&[
+        old,
+        new,
+        tag[0],
+        tag[1],
+        "--fail-on",
+        "major",
+        "--format",
+        "json",
+    ]);
     assert_eq!(failing.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&failing.stdout).unwrap();
     assert_eq!(json["verdict"], "major");
