@@ -4,10 +4,8 @@
 //! It compares the models, not the YAML: methods, their arguments, setters and results;
 //! types, their fields, constructor arguments and variants; documentation.
 
-use std::collections::BTreeMap;
-use std::fmt;
-
 use serde_json::json;
+use std::collections::BTreeMap;
 
 use crate::model::{
     bare, Api, Argument, Field, Operation, Output, Param, Presence, TypeDef, TypeKind, TypeRef,
@@ -131,27 +129,6 @@ impl Report {
                 "what": c.what,
             })).collect::<Vec<_>>(),
         })
-    }
-}
-
-impl fmt::Display for TypeRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TypeRef::String => f.write_str("String"),
-            TypeRef::I32 => f.write_str("i32"),
-            TypeRef::I64 => f.write_str("i64"),
-            TypeRef::F64 => f.write_str("f64"),
-            TypeRef::Bool => f.write_str("bool"),
-            TypeRef::DateTime => f.write_str("DateTime"),
-            TypeRef::Date => f.write_str("Date"),
-            TypeRef::Secret => f.write_str("Secret"),
-            TypeRef::Json => f.write_str("serde_json::Value"),
-            TypeRef::Bytes => f.write_str("Vec<u8>"),
-            TypeRef::Named(n) => f.write_str(n),
-            TypeRef::Array(t) => write!(f, "Vec<{t}>"),
-            TypeRef::Map(t) => write!(f, "BTreeMap<String, {t}>"),
-            TypeRef::Nullable(t) => write!(f, "Option<{t}>"),
-        }
     }
 }
 

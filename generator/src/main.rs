@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -23,90 +23,83 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Generate the SDK module from a spec (default: spec/ into generated/).
-    Generate {
-        /// Spec entry file, or a directory holding openapi.yaml.
-        #[arg(long, default_value = "spec")]
-        spec: PathBuf,
-        /// Output directory.
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
-        /// Only operations with this tag (repeatable).
-        #[arg(long = "tag", value_name = "NAME", conflicts_with = "all")]
-        tags: Vec<String>,
-        /// Every operation of the spec (the default when no --tag is given).
-        #[arg(long)]
-        all: bool,
-        /// Write a standalone crate with this package name (Cargo.toml, src/), with a cargo
-        /// feature per API group when there are several.
-        #[arg(long = "crate", value_name = "NAME")]
-        crate_name: Option<String>,
-        /// With --crate: depend on the runtime crate at this path instead of its registry version.
-        #[arg(long, value_name = "PATH", requires = "crate_name")]
-        runtime_path: Option<PathBuf>,
-        /// Write nothing; exit 1 and list the files that differ from what the spec produces.
-        #[arg(long)]
-        check: bool,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        strict: bool,
-        /// Also generate the operations the spec marks `x-sdk-skip`.
-        #[arg(long)]
-        include_skipped: bool,
-    },
+    Generate(Generate),
     /// Compare the Rust API two specs produce: every change, its semver severity, the
     /// verdict and the next version. Exit 1 when a change reaches --fail-on.
-    Diff {
-        /// The old spec (entry file, or a directory holding openapi.yaml).
-        old: PathBuf,
-        /// The new spec.
-        new: PathBuf,
-        /// Only operations with this tag (repeatable).
-        #[arg(long = "tag", value_name = "NAME")]
-        tags: Vec<String>,
-        /// `markdown` (a CHANGELOG section) or `json`.
-        #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
-        format: String,
-        /// The crate's current version, for the next one.
-        #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
-        version: String,
-        /// Exit 1 when a change is at least this severe: major, minor or patch.
-        #[arg(long, value_name = "SEVERITY", value_parser = ["major", "minor", "patch"])]
-        fail_on: Option<String>,
-    },
+    Diff(Diff),
+}
+
+#[derive(Args)]
+struct Generate {
+    /// Spec entry file, or a directory holding openapi.yaml.
+    #[arg(long, default_value = "spec")]
+    spec: PathBuf,
+    /// Output directory.
+    #[arg(long, default_value = "generated")]
+    out: PathBuf,
+    /// Only operations with this tag (repeatable).
+    #[arg(long = "tag", value_name = "NAME", conflicts_with = "all")]
+    tags: Vec<String>,
+    /// Every operation of the spec (the default when no --tag is given).
+    #[arg(long)]
+    all: bool,
+    /// Write a standalone crate with this package name (Cargo.toml, src/), with a cargo
+    /// feature per API group when there are several.
+    #[arg(long = "crate", value_name = "NAME")]
+    crate_name: Option<String>,
+    /// With --crate: depend on the runtime crate at this path instead of its registry version.
+    #[arg(long, value_name = "PATH", requires = "crate_name")]
+    runtime_path: Option<PathBuf>,
+    /// Write nothing; exit 1 and list the files that differ from what the spec produces.
+    #[arg(long)]
+    check: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Also generate the operations the spec marks `x-sdk-skip`.
+    #[arg(long)]
+    include_skipped: bool,
+}
+
+#[derive(Args)]
+struct Diff {
+    /// The old spec (entry file, or a directory holding openapi.yaml).
+    old: PathBuf,
+    /// The new spec.
+    new: PathBuf,
+    /// Only operations with this tag (repeatable).
+    #[arg(long = "tag", value_name = "NAME")]
+    tags: Vec<String>,
+    /// `markdown` (a CHANGELOG section) or `json`.
+    #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
+    format: String,
+    /// The crate's current version, for the next one.
+    #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
+    version: String,
+    /// Exit 1 when a change is at least this severe: major, minor or patch.
+    #[arg(long, value_name = "SEVERITY", value_parser = ["major", "minor", "patch"])]
+    fail_on: Option<String>,
 }
 
 fn main() -> ExitCode {
-    let (spec, out, tags, crate_name, runtime_path, check, strict, include_skipped) =
-        match Cli::parse().command {
-            Command::Generate {
-                spec,
-                out,
-                tags,
-                all: _,
-                crate_name,
-                runtime_path,
-                check,
-                strict,
-                include_skipped,
-            } => (
-                spec,
-                out,
-                tags,
-                crate_name,
-                runtime_path,
-                check,
-                strict,
-                include_skipped,
-            ),
-            Command::Diff {
-                old,
-                new,
-                tags,
-                format,
-                version,
-                fail_on,
-            } => return diff(&old, &new, tags, &format, &version, fail_on.as_deref()),
-        };
+    match Cli::parse().command {
+        Command::Generate(args) => generate(args),
+        Command::Diff(args) => diff(args),
+    }
+}
+
+fn generate(args: Generate) -> ExitCode {
+    let Generate {
+        spec,
+        out,
+        tags,
+        all: _,
+        crate_name,
+        runtime_path,
+        check,
+        strict,
+        include_skipped,
+    } = args;
     let source = spec.to_string_lossy().replace('\\', "/");
     let options = Options {
         filter: Filter {
@@ -183,20 +176,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn diff(
-    old: &std::path::Path,
-    new: &std::path::Path,
-    tags: Vec<String>,
-    format: &str,
-    version: &str,
-    fail_on: Option<&str>,
-) -> ExitCode {
+fn diff(args: Diff) -> ExitCode {
+    let Diff {
+        old,
+        new,
+        tags,
+        format,
+        version,
+        fail_on,
+    } = args;
     let filter = Filter {
         tags,
         include_skipped: false,
     };
-    let models = rebilly_sdk_gen::api_model(old, &filter)
-        .and_then(|o| Ok((o, rebilly_sdk_gen::api_model(new, &filter)?)));
+    let models = rebilly_sdk_gen::api_model(&old, &filter)
+        .and_then(|o| Ok((o, rebilly_sdk_gen::api_model(&new, &filter)?)));
     let (old_api, new_api) = match models {
         Ok(m) => m,
         Err(e) => {
@@ -205,11 +199,13 @@ fn diff(
         }
     };
     let report = rebilly_sdk_gen::diff::diff(&old_api, &new_api);
-    match format {
-        "json" => println!("{:#}", report.json(version)),
-        _ => print!("{}", report.markdown(version)),
+    match format.as_str() {
+        "json" => println!("{:#}", report.json(&version)),
+        _ => print!("{}", report.markdown(&version)),
     }
-    let threshold = fail_on.and_then(rebilly_sdk_gen::diff::Severity::parse);
+    let threshold = fail_on
+        .as_deref()
+        .and_then(rebilly_sdk_gen::diff::Severity::parse);
     match (threshold, report.verdict()) {
         (Some(t), Some(v)) if v >= t => ExitCode::from(1),
         _ => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 //! (case conversion, collisions, inline-schema naming) is made in `analyze`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use crate::diag::Location;
 
@@ -224,6 +225,28 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// `Option<T>`: an array item or map value that may be `null`.
     Nullable(Box<TypeRef>),
+}
+
+/// The Rust type a reference stands for, as text (`Vec<Credential>`), for reports.
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::String => f.write_str("String"),
+            TypeRef::I32 => f.write_str("i32"),
+            TypeRef::I64 => f.write_str("i64"),
+            TypeRef::F64 => f.write_str("f64"),
+            TypeRef::Bool => f.write_str("bool"),
+            TypeRef::DateTime => f.write_str("DateTime"),
+            TypeRef::Date => f.write_str("Date"),
+            TypeRef::Secret => f.write_str("Secret"),
+            TypeRef::Json => f.write_str("serde_json::Value"),
+            TypeRef::Bytes => f.write_str("Vec<u8>"),
+            TypeRef::Named(n) => f.write_str(n),
+            TypeRef::Array(t) => write!(f, "Vec<{t}>"),
+            TypeRef::Map(t) => write!(f, "BTreeMap<String, {t}>"),
+            TypeRef::Nullable(t) => write!(f, "Option<{t}>"),
+        }
+    }
 }
 
 /// A group of operations (`x-sdk-resource`, else the first tag).

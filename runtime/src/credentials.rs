@@ -189,27 +189,13 @@ impl Credentials {
         operation: &'static str,
         headers: &mut http::HeaderMap,
     ) -> Result<(), Error> {
-        // The usual case, one scheme per alternative, in one pass.
-        for alternative in alternatives {
-            if let [scheme] = alternative {
-                if let Some(prepared) = self.prepared_for(scheme) {
-                    let (name, value) = prepared.header.clone().map_err(Error::Config)?;
-                    headers.insert(name, value);
-                    return Ok(());
-                }
-                continue;
-            }
-            let chosen: Option<Vec<&Prepared>> =
-                alternative.iter().map(|s| self.prepared_for(s)).collect();
-            if let Some(chosen) = chosen {
-                for prepared in chosen {
-                    let (name, value) = prepared.header.clone().map_err(Error::Config)?;
-                    headers.insert(name, value);
-                }
-                return Ok(());
+        for scheme in self.chosen(alternatives, operation)? {
+            if let Some(prepared) = self.prepared_for(scheme) {
+                let (name, value) = prepared.header.clone().map_err(Error::Config)?;
+                headers.insert(name, value);
             }
         }
-        self.chosen(alternatives, operation).map(drop)
+        Ok(())
     }
 
     /// The headers to send for an operation that accepts any one of `alternatives`

@@ -141,22 +141,19 @@ fn method(op: &Operation) -> TokenStream {
         let t = arg_type(t, argument);
         quote!(#n: #t)
     });
-    let mut inits: Vec<TokenStream> = Vec::new();
-    for p in &op.params {
-        let n = ident(&p.name);
-        inits.push(match (p.required, p.argument) {
-            (true, Argument::Into) => quote!(#n: #n.into()),
-            (true, _) => quote!(#n),
-            (false, _) => quote!(#n: None),
+    let inits = op
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.required, p.argument))
+        .chain(op.body.as_ref().map(|b| ("body", b.required, b.argument)))
+        .map(|(n, required, argument)| {
+            let n = ident(n);
+            match (required, argument) {
+                (true, Argument::Into) => quote!(#n: #n.into()),
+                (true, _) => quote!(#n),
+                (false, _) => quote!(#n: None),
+            }
         });
-    }
-    if let Some(b) = &op.body {
-        inits.push(match (b.required, b.argument) {
-            (true, Argument::Into) => quote!(body: body.into()),
-            (true, _) => quote!(body),
-            (false, _) => quote!(body: None),
-        });
-    }
     quote! {
         #docs
         #deprecated
