@@ -80,3 +80,27 @@ pub fn crate_files(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
+
+/// The `version` of the `[package]` in `dir/Cargo.toml` (`dir` defaults to the current
+/// folder), when it is written out there.
+pub fn package_version(dir: Option<&std::path::Path>) -> Option<String> {
+    let dir = dir.filter(|d| !d.as_os_str().is_empty());
+    let manifest = dir.map_or_else(|| PathBuf::from("Cargo.toml"), |d| d.join("Cargo.toml"));
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let mut in_package = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if !in_package {
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("version") else {
+            continue;
+        };
+        let value = rest.trim_start().strip_prefix('=')?.trim();
+        return Some(value.trim_matches('"').to_string()).filter(|v| !v.is_empty());
+    }
+    None
+}

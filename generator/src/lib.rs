@@ -13,6 +13,7 @@ pub mod krate;
 pub mod load;
 pub mod model;
 pub mod normalize;
+pub mod sync;
 pub mod write;
 
 use std::path::{Path, PathBuf};

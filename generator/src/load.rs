@@ -271,7 +271,7 @@ fn unescape_pointer(segment: &str) -> String {
         .replace("~0", "~")
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -443,7 +443,7 @@ fn walk_pointer<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
 }
 
 /// Lexically normalizes `a/b/../c` to `a/c` so one file is read once whatever the path to it.
-fn normalize_path(path: &Path) -> PathBuf {
+pub(crate) fn normalize_path(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in path.components() {

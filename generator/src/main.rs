@@ -27,6 +27,28 @@ enum Command {
     /// Compare the Rust API two specs produce: every change, its semver severity, the
     /// verdict and the next version. Exit 1 when a change reaches --fail-on.
     Diff(Diff),
+    /// Take into a spec folder exactly the upstream files that the operations of some tags
+    /// reach (upstream's layout, entry file trimmed), all or nothing; print what changed in
+    /// the folder and in the Rust API.
+    Sync(Sync),
+}
+
+#[derive(Args)]
+struct Sync {
+    /// An upstream checkout of Rebilly's api-definitions (a folder holding
+    /// openapi/openapi.yaml), or its entry file.
+    #[arg(long, value_name = "UPSTREAM")]
+    from: PathBuf,
+    /// The operations with this tag (repeatable; at least one).
+    #[arg(long = "tag", value_name = "NAME", required = true)]
+    tags: Vec<String>,
+    /// The spec folder to write (it belongs to sync: files it no longer reaches are removed).
+    #[arg(long, default_value = "spec")]
+    spec: PathBuf,
+    /// The crate's current version, for the next one (default: the version in the
+    /// Cargo.toml beside the spec folder).
+    #[arg(long)]
+    version: Option<String>,
 }
 
 #[derive(Args)]
@@ -85,6 +107,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Generate(args) => generate(args),
         Command::Diff(args) => diff(args),
+        Command::Sync(args) => sync(args),
     }
 }
 
@@ -210,4 +233,89 @@ fn diff(args: Diff) -> ExitCode {
         (Some(t), Some(v)) if v >= t => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     }
+}
+
+fn sync(args: Sync) -> ExitCode {
+    let Sync {
+        from,
+        tags,
+        spec,
+        version,
+    } = args;
+    let start = std::time::Instant::now();
+    let filter = Filter::default();
+    let selection = match rebilly_sdk_gen::sync::select(&from, &tags) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("{} was not changed", spec.display());
+            return ExitCode::from(2);
+        }
+    };
+    let had_spec = rebilly_sdk_gen::entry_file(&spec).is_file();
+    let old_api = if had_spec {
+        match rebilly_sdk_gen::api_model(&spec, &filter) {
+            Ok(api) => Some(api),
+            Err(e) => {
+                eprintln!("note: the current {} does not load, so there is no change report against it: {e}", spec.display());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut new_api = None;
+    let applied = rebilly_sdk_gen::sync::apply(&selection, &spec, |staged| {
+        new_api = Some(rebilly_sdk_gen::api_model(staged, &filter)?);
+        Ok(())
+    });
+    let report = match applied {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("{} was not changed", spec.display());
+            return ExitCode::from(2);
+        }
+    };
+    println!(
+        "synced {} operation(s) tagged {} from {}: {} files ({} added, {} changed, {} removed, {} unchanged) in {:.0} ms",
+        selection.operations,
+        tags.join(", "),
+        selection.entry.display(),
+        selection.files.len(),
+        report.added.len(),
+        report.changed.len(),
+        report.removed.len(),
+        report.unchanged.len(),
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    for (label, list) in [
+        ("added", &report.added),
+        ("changed", &report.changed),
+        ("removed", &report.removed),
+    ] {
+        for path in list {
+            println!("  {label:<8} {}/{path}", spec.display());
+        }
+    }
+    for note in &selection.notes {
+        println!("  note: {note}");
+    }
+    let version = version
+        .or_else(|| rebilly_sdk_gen::krate::package_version(spec.parent()))
+        .unwrap_or_else(|| "0.1.0".to_string());
+    println!();
+    match (old_api, new_api) {
+        (Some(old), Some(new)) => print!(
+            "{}",
+            rebilly_sdk_gen::diff::diff(&old, &new).markdown(&version)
+        ),
+        (None, Some(new)) => println!(
+            "A new SDK: {} operation(s), {} type(s).",
+            new.operation_count(),
+            new.types.len()
+        ),
+        (_, None) => println!("No change to the spec, so none to the Rust API."),
+    }
+    ExitCode::SUCCESS
 }

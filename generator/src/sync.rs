@@ -1,0 +1,816 @@
+//! `sync`: takes from an upstream checkout of Rebilly's definitions exactly the files that
+//! the operations of some tags reach, in upstream's layout, and puts them into a spec
+//! folder in one step.
+//!
+//! The files are copied byte for byte (comments and formatting stay), with two exceptions
+//! that are rewritten as YAML: the entry file, trimmed to the chosen paths, tags and
+//! components, and a path file whose operations carry other tags too, trimmed to the
+//! chosen operations. Every rewritten file is read back and compared with what was meant,
+//! so the rewriting cannot change a value.
+//!
+//! A `$ref` under an `x-` extension member (upstream's `x-codeSamples`) that points at a
+//! file outside the upstream folder, or at none, is documentation only: it is left out
+//! with a note. Any other `$ref` must reach a file, or the sync fails.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+use yaml_rust2::{Yaml, YamlEmitter};
+
+use crate::diag::{Error, Location, Result};
+use crate::load::{escape_pointer, normalize_path as normalize, percent_decode, Loader, SpecFile};
+use crate::model::Method;
+
+/// What the sync takes from upstream, in memory: nothing is written yet.
+#[derive(Debug)]
+pub struct Selection {
+    /// The upstream entry file.
+    pub entry: PathBuf,
+    /// The tags asked for.
+    pub tags: Vec<String>,
+    /// The files, by path relative to the entry file's folder, with their content.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// How many operations the chosen tags have.
+    pub operations: usize,
+    /// What was left out or rewritten, one line each.
+    pub notes: Vec<String>,
+}
+
+/// What a sync did to the spec folder.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Files that were not there before.
+    pub added: Vec<String>,
+    /// Files whose content changed.
+    pub changed: Vec<String>,
+    /// Files no longer reached, removed.
+    pub removed: Vec<String>,
+    /// Files already up to date.
+    pub unchanged: Vec<String>,
+}
+
+impl SyncReport {
+    /// Whether the spec folder was left as it was.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// The entry file of an upstream checkout: `UPSTREAM/openapi/openapi.yaml`, or
+/// `openapi.yaml` inside the folder, or the file itself.
+pub fn upstream_entry(from: &Path) -> Result<PathBuf> {
+    let missing = |what: String| Error::Read {
+        path: from.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::NotFound, what),
+    };
+    if from.is_file() {
+        return Ok(from.to_path_buf());
+    }
+    if !from.is_dir() {
+        return Err(missing(
+            "no such upstream folder or file (expected a checkout of Rebilly's api-definitions)"
+                .into(),
+        ));
+    }
+    for candidate in [
+        from.join("openapi").join("openapi.yaml"),
+        from.join("openapi.yaml"),
+        from.join("openapi.json"),
+    ] {
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    Err(missing(
+        "neither openapi/openapi.yaml nor openapi.yaml is in this folder".into(),
+    ))
+}
+
+/// Reads upstream and chooses the files that the operations tagged `tags` reach.
+pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
+    let entry = upstream_entry(from)?;
+    let root_dir = entry.parent().unwrap_or(Path::new("")).to_path_buf();
+    let loader = Loader::new();
+    let entry_file = loader.file(&entry)?;
+    if tags.is_empty() {
+        return Err(Error::spec(
+            at(&entry_file, ""),
+            "name at least one tag (--tag NAME) to sync",
+        ));
+    }
+    let mut walk = Walk {
+        loader: &loader,
+        root_dir: &root_dir,
+        entry: entry_file.path.clone(),
+        files: BTreeMap::new(),
+        queue: Vec::new(),
+        entry_pointers: BTreeSet::new(),
+        left_out: BTreeMap::new(),
+    };
+    let wanted: BTreeSet<&str> = tags.iter().map(String::as_str).collect();
+    let root = &entry_file.root;
+    let mut notes = Vec::new();
+    let mut seen_tags = BTreeSet::new();
+    let mut found: BTreeMap<String, usize> = BTreeMap::new();
+    let mut schemes = BTreeSet::new();
+    let mut paths = Map::new();
+    let mut rewritten: BTreeMap<String, Value> = BTreeMap::new();
+    let empty = Map::new();
+    let path_items = root
+        .get("paths")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    for (path, item) in path_items {
+        let pointer = format!("/paths/{}", escape_pointer(path));
+        let (item_value, item_file) = match item.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+                if file.is_empty() || !fragment.is_empty() {
+                    return Err(Error::spec(
+                        at(&entry_file, &pointer),
+                        format!(
+                            "$ref {reference:?}: sync takes path items from files of their own"
+                        ),
+                    ));
+                }
+                let target = walk.target(&entry_file.path, file);
+                let spec = loader.file(&target).map_err(|e| match e {
+                    Error::Read { source, .. } => Error::spec(
+                        at(&entry_file, &pointer),
+                        format!(
+                            "$ref {reference:?} points to {} which cannot be read: {source}",
+                            target.display()
+                        ),
+                    ),
+                    other => other,
+                })?;
+                (spec.root.clone(), Some((target, spec)))
+            }
+            None => (item.clone(), None),
+        };
+        let mut kept = Map::new();
+        let mut dropped = Vec::new();
+        if let Value::Object(members) = &item_value {
+            for (key, value) in members {
+                let Some(_) = Method::ALL.iter().find(|(k, _)| *k == key) else {
+                    kept.insert(key.clone(), value.clone());
+                    continue;
+                };
+                let op_tags: Vec<&str> = value
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .map(|t| t.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                seen_tags.extend(op_tags.iter().map(|t| t.to_string()));
+                let chosen: Vec<&str> = op_tags
+                    .iter()
+                    .copied()
+                    .filter(|t| wanted.contains(t))
+                    .collect();
+                if chosen.is_empty() {
+                    dropped.push(key.clone());
+                    continue;
+                }
+                for t in chosen {
+                    *found.entry(t.to_string()).or_default() += 1;
+                }
+                schemes.extend(requirement_names(value.get("security")));
+                kept.insert(key.clone(), value.clone());
+            }
+        }
+        let operations = kept
+            .keys()
+            .filter(|k| Method::ALL.iter().any(|(m, _)| m == k))
+            .count();
+        if operations == 0 {
+            continue;
+        }
+        match item_file {
+            Some((target, _)) if dropped.is_empty() => {
+                paths.insert(path.clone(), item.clone());
+                walk.reach(&target)?;
+            }
+            Some((target, spec)) => {
+                let rel = walk.relative(&target, &entry_file.path, &pointer)?;
+                notes.push(format!(
+                    "{rel}: rewritten without its operations of other tags ({})",
+                    dropped.join(", ")
+                ));
+                let trimmed = Value::Object(kept);
+                walk.refs_in(&spec, &trimmed, "")?;
+                rewritten.insert(rel, trimmed);
+                paths.insert(path.clone(), item.clone());
+            }
+            None => {
+                let kept = Value::Object(kept);
+                walk.refs_in(&entry_file, &kept, &pointer)?;
+                paths.insert(path.clone(), kept);
+            }
+        }
+    }
+    let missing: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|t| !found.contains_key(*t))
+        .collect();
+    if !missing.is_empty() {
+        let hints: Vec<String> = missing
+            .iter()
+            .map(|t| {
+                let best = seen_tags
+                    .iter()
+                    .map(|s| {
+                        (
+                            strsim::jaro_winkler(&t.to_lowercase(), &s.to_lowercase()),
+                            s,
+                        )
+                    })
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                match best {
+                    Some((score, s)) if score > 0.8 => format!("{t:?} (did you mean {s:?}?)"),
+                    _ => format!("{t:?}"),
+                }
+            })
+            .collect();
+        return Err(Error::spec(
+            at(&entry_file, "/paths"),
+            format!(
+                "no operation has the tag {}; the spec's tags are: {}",
+                hints.join(", "),
+                seen_tags.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    let operations = found.values().sum();
+
+    // The entry file, trimmed.
+    let mut trimmed = Map::new();
+    for (key, value) in root.as_object().unwrap_or(&empty) {
+        match key.as_str() {
+            "paths" => {
+                trimmed.insert(key.clone(), Value::Object(paths.clone()));
+            }
+            "tags" => {
+                let kept: Vec<Value> = value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| {
+                        t.get("name")
+                            .and_then(Value::as_str)
+                            .is_some_and(|n| wanted.contains(n))
+                    })
+                    .cloned()
+                    .collect();
+                trimmed.insert(key.clone(), Value::Array(kept));
+            }
+            "x-tagGroups" => {
+                let groups: Vec<Value> = value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|group| {
+                        let mut group = group.as_object()?.clone();
+                        let names: Vec<Value> = group
+                            .get("tags")?
+                            .as_array()?
+                            .iter()
+                            .filter(|t| t.as_str().is_some_and(|n| wanted.contains(n)))
+                            .cloned()
+                            .collect();
+                        (!names.is_empty()).then(|| {
+                            group.insert("tags".into(), Value::Array(names));
+                            Value::Object(group)
+                        })
+                    })
+                    .collect();
+                if !groups.is_empty() {
+                    trimmed.insert(key.clone(), Value::Array(groups));
+                }
+            }
+            // Webhooks are not part of an SDK's calls.
+            "webhooks" | "x-webhooks" => {
+                notes.push(format!(
+                    "{}: `{key}` left out (an SDK makes calls; it does not receive webhooks)",
+                    file_name(&entry)
+                ));
+            }
+            "components" => {}
+            _ => {
+                trimmed.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    schemes.extend(requirement_names(root.get("security")));
+    for name in &schemes {
+        walk.entry_pointers.insert(format!(
+            "/components/securitySchemes/{}",
+            escape_pointer(name)
+        ));
+    }
+    // Path items were followed above; the rest of the entry file is followed here.
+    for (key, value) in &trimmed {
+        if key != "paths" {
+            walk.refs_in(&entry_file, value, &format!("/{}", escape_pointer(key)))?;
+        }
+    }
+    // Components of the entry file that something kept refers to, until nothing new is.
+    let mut components = Value::Object(Map::new());
+    let mut done = BTreeSet::new();
+    loop {
+        walk.drain()?;
+        let next: Vec<String> = walk
+            .entry_pointers
+            .iter()
+            .filter(|p| !done.contains(*p))
+            .cloned()
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        for pointer in next {
+            done.insert(pointer.clone());
+            let Some(value) = root.pointer(&pointer) else {
+                return Err(Error::spec(
+                    at(&entry_file, &pointer),
+                    "referred to, but not in the entry file",
+                ));
+            };
+            if !pointer.starts_with("/components/") {
+                continue;
+            }
+            set_pointer(
+                &mut components,
+                &pointer["/components".len()..],
+                value.clone(),
+            );
+            walk.refs_in(&entry_file, value, &pointer)?;
+        }
+    }
+    if components.as_object().is_some_and(|c| !c.is_empty()) {
+        trimmed.insert("components".into(), components);
+    }
+    let order: Vec<&String> = root
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    let mut ordered = Map::new();
+    for key in order {
+        if let Some(v) = trimmed.remove(key) {
+            ordered.insert(key.clone(), v);
+        }
+    }
+
+    let mut files = BTreeMap::new();
+    for (rel, path) in &walk.files {
+        let bytes = fs::read(path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        files.insert(rel.clone(), bytes);
+    }
+    let header = format!(
+        "# Taken by `rebilly-sdk-gen sync` from upstream's {}: the paths, tags and\n# components of the operations tagged {}. Change upstream, then sync; not here.\n",
+        file_name(&entry),
+        tags.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ")
+    );
+    let entry_rel = file_name(&entry);
+    files.insert(
+        entry_rel.clone(),
+        yaml(&entry_rel, &Value::Object(ordered), &header)?,
+    );
+    for (rel, value) in rewritten {
+        let header = format!(
+            "# Taken by `rebilly-sdk-gen sync` from upstream's {rel}, without its operations\n# of other tags.\n"
+        );
+        files.insert(rel.clone(), yaml(&rel, &value, &header)?);
+    }
+    let root_dir = normalize(&root_dir);
+    for (member, refs) in &walk.left_out {
+        let outside = refs
+            .iter()
+            .filter(|(t, _)| !t.starts_with(&root_dir))
+            .count();
+        let (target, place) = &refs[0];
+        let target = target.strip_prefix(&root_dir).unwrap_or(target);
+        notes.push(format!(
+            "{} `$ref`(s) under `{member}` left out as documentation only: {} at files missing \
+             from the checkout, {outside} outside it; e.g. {} from {place}",
+            refs.len(),
+            refs.len() - outside,
+            target.display(),
+        ));
+    }
+    Ok(Selection {
+        entry,
+        tags: tags.to_vec(),
+        files,
+        operations,
+        notes,
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn at(file: &SpecFile, pointer: &str) -> Location {
+    Location {
+        file: file.path.clone(),
+        pointer: pointer.to_string(),
+        line: file.line(pointer),
+    }
+}
+
+/// The scheme names of a list of security requirements.
+fn requirement_names(security: Option<&Value>) -> Vec<String> {
+    security
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|r| r.keys().cloned())
+        .collect()
+}
+
+/// Sets `pointer` (under an object root) to `value`, creating objects on the way.
+fn set_pointer(root: &mut Value, pointer: &str, value: Value) {
+    let segments: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut current = root;
+    for (i, segment) in segments.iter().enumerate() {
+        let Value::Object(map) = current else { return };
+        if i + 1 == segments.len() {
+            map.insert(segment.clone(), value);
+            return;
+        }
+        current = map
+            .entry(segment.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+/// Follows `$ref`s from file to file.
+struct Walk<'a> {
+    loader: &'a Loader,
+    root_dir: &'a Path,
+    entry: PathBuf,
+    /// Reached files: path relative to the root folder → path on disk.
+    files: BTreeMap<String, PathBuf>,
+    /// Reached spec files whose references are still to follow.
+    queue: Vec<PathBuf>,
+    /// Pointers into the entry file that something kept refers to.
+    entry_pointers: BTreeSet<String>,
+    /// Documentation-only references left out, by the `x-` member they are under:
+    /// (target, where it is referred to).
+    left_out: BTreeMap<String, Vec<(PathBuf, String)>>,
+}
+
+impl Walk<'_> {
+    fn target(&self, from: &Path, file: &str) -> PathBuf {
+        normalize(
+            &from
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(percent_decode(file)),
+        )
+    }
+
+    /// `target` relative to the root folder, or an error when it is outside.
+    fn relative(&self, target: &Path, from: &Path, pointer: &str) -> Result<String> {
+        let root = normalize(self.root_dir);
+        match target.strip_prefix(&root) {
+            Ok(rel) => Ok(rel.to_string_lossy().replace('\\', "/")),
+            Err(_) => Err(Error::Spec {
+                location: Location {
+                    file: from.to_path_buf(),
+                    pointer: pointer.to_string(),
+                    line: None,
+                },
+                message: format!(
+                    "$ref reaches {}, outside the upstream folder {}",
+                    target.display(),
+                    root.display()
+                ),
+            }),
+        }
+    }
+
+    /// Takes the file at `target` (whole) into the selection.
+    fn reach(&mut self, target: &Path) -> Result<()> {
+        let rel = self.relative(target, &self.entry.clone(), "")?;
+        if self.files.contains_key(&rel) {
+            return Ok(());
+        }
+        self.files.insert(rel, target.to_path_buf());
+        let spec = matches!(
+            target.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        );
+        if spec {
+            self.queue.push(target.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Follows the references of every reached file not followed yet.
+    fn drain(&mut self) -> Result<()> {
+        while let Some(path) = self.queue.pop() {
+            let file = self.loader.file(&path)?;
+            let root = file.root.clone();
+            self.refs_in(&file, &root, "")?;
+        }
+        Ok(())
+    }
+
+    /// Takes what the references in `value` (found at `pointer` of `file`) point to.
+    fn refs_in(&mut self, file: &SpecFile, value: &Value, pointer: &str) -> Result<()> {
+        self.visit(file, value, pointer, None)
+    }
+
+    /// `docs` is the `x-` member the value is under, if any.
+    fn visit(
+        &mut self,
+        file: &SpecFile,
+        value: &Value,
+        pointer: &str,
+        docs: Option<&str>,
+    ) -> Result<()> {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                    self.reference(file, reference, &format!("{pointer}/$ref"), docs)?;
+                }
+                // A discriminator's mapping names schemas by reference too.
+                let mapping = map
+                    .get("discriminator")
+                    .and_then(|d| d.get("mapping"))
+                    .and_then(Value::as_object);
+                for (tag, target) in mapping.into_iter().flatten() {
+                    let Some(target) = target.as_str() else {
+                        continue;
+                    };
+                    let reference = if target.contains('/') || target.contains('.') {
+                        target.to_string()
+                    } else {
+                        format!("#/components/schemas/{target}")
+                    };
+                    let at = format!("{pointer}/discriminator/mapping/{}", escape_pointer(tag));
+                    self.reference(file, &reference, &at, docs)?;
+                }
+                for (key, child) in map {
+                    if key == "$ref" {
+                        continue;
+                    }
+                    let child_pointer = format!("{pointer}/{}", escape_pointer(key));
+                    let docs = docs.or(key.starts_with("x-").then_some(key.as_str()));
+                    self.visit(file, child, &child_pointer, docs)?;
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    self.visit(file, child, &format!("{pointer}/{i}"), docs)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn reference(
+        &mut self,
+        file: &SpecFile,
+        reference: &str,
+        pointer: &str,
+        docs: Option<&str>,
+    ) -> Result<()> {
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        if file_part.contains("://") {
+            return Err(Error::spec(
+                at(file, pointer),
+                format!("$ref to a remote document is not supported: {reference}"),
+            ));
+        }
+        let target = if file_part.is_empty() {
+            file.path.clone()
+        } else {
+            self.target(&file.path, file_part)
+        };
+        if target == self.entry {
+            if !fragment.is_empty() {
+                self.entry_pointers.insert(decode_fragment(fragment));
+            }
+            return Ok(());
+        }
+        if file_part.is_empty() {
+            return Ok(());
+        }
+        let inside = target.starts_with(normalize(self.root_dir));
+        if let Some(member) = docs.filter(|_| !inside || !target.is_file()) {
+            let place = match file.path.strip_prefix(normalize(self.root_dir)) {
+                Ok(rel) => format!("{}#{pointer}", rel.display()),
+                Err(_) => format!("{}#{pointer}", file.path.display()),
+            };
+            self.left_out
+                .entry(member.to_string())
+                .or_default()
+                .push((target, place));
+            return Ok(());
+        }
+        if !target.is_file() {
+            return Err(Error::spec(
+                at(file, pointer),
+                format!(
+                    "$ref {reference:?} points to {}, which is not a file",
+                    target.display()
+                ),
+            ));
+        }
+        if !inside {
+            return Err(Error::spec(
+                at(file, pointer),
+                format!(
+                    "$ref {reference:?} reaches {}, outside the upstream folder",
+                    target.display()
+                ),
+            ));
+        }
+        self.reach(&target)
+    }
+}
+
+fn decode_fragment(fragment: &str) -> String {
+    let decoded = percent_decode(fragment);
+    decoded
+        .split('/')
+        .skip(1)
+        .map(|s| {
+            format!(
+                "/{}",
+                escape_pointer(&s.replace("~1", "/").replace("~0", "~"))
+            )
+        })
+        .collect()
+}
+
+/// `value` as YAML (block style, multi-line strings as literal blocks), after `header`;
+/// read back and compared, so that what is written means exactly `value`.
+fn yaml(name: &str, value: &Value, header: &str) -> Result<Vec<u8>> {
+    let mut out = String::new();
+    {
+        let mut emitter = YamlEmitter::new(&mut out);
+        emitter.multiline_strings(true);
+        emitter.dump(&to_yaml(value)).map_err(|e| Error::Write {
+            path: PathBuf::from(name),
+            source: std::io::Error::other(format!("{e:?}")),
+        })?;
+    }
+    let body = out.strip_prefix("---\n").unwrap_or(&out);
+    // The emitter indents the empty lines of literal blocks; they mean the same without.
+    let body: Vec<&str> = body
+        .lines()
+        .map(|l| if l.trim().is_empty() { "" } else { l })
+        .collect();
+    let text = format!("{header}{}\n", body.join("\n"));
+    let back = SpecFile::parse(PathBuf::from(name), &text)?;
+    if &back.root != value {
+        return Err(Error::Write {
+            path: PathBuf::from(name),
+            source: std::io::Error::other(
+                "the rewritten YAML does not read back as the same values (a generator bug)",
+            ),
+        });
+    }
+    Ok(text.into_bytes())
+}
+
+fn to_yaml(value: &Value) -> Yaml {
+    match value {
+        Value::Null => Yaml::Null,
+        Value::Bool(b) => Yaml::Boolean(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Yaml::Integer(i),
+            None => Yaml::Real(n.to_string()),
+        },
+        Value::String(s) => Yaml::String(s.clone()),
+        Value::Array(items) => Yaml::Array(items.iter().map(to_yaml).collect()),
+        Value::Object(map) => Yaml::Hash(
+            map.iter()
+                .map(|(k, v)| (Yaml::String(k.clone()), to_yaml(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Puts `selection` into `spec`, all or nothing: the new folder is built beside it
+/// (unchanged files hard-linked, so they keep their times), `check` is run on it, and
+/// only then does it replace `spec`. When nothing changed, nothing is touched.
+pub fn apply(
+    selection: &Selection,
+    spec: &Path,
+    check: impl FnOnce(&Path) -> Result<()>,
+) -> Result<SyncReport> {
+    let existing = list_files(spec)?;
+    let mut report = SyncReport::default();
+    for (rel, content) in &selection.files {
+        match existing.get(rel) {
+            None => report.added.push(rel.clone()),
+            Some(path) => {
+                if fs::read(path).ok().as_deref() == Some(content.as_slice()) {
+                    report.unchanged.push(rel.clone());
+                } else {
+                    report.changed.push(rel.clone());
+                }
+            }
+        }
+    }
+    report.removed = existing
+        .keys()
+        .filter(|rel| !selection.files.contains_key(*rel))
+        .cloned()
+        .collect();
+    if report.is_empty() {
+        return Ok(report);
+    }
+    let spec = normalize(spec);
+    let name = file_name(&spec);
+    let parent = match spec.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let staging = parent.join(format!(".{name}.sync-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    let _ = fs::remove_dir_all(&staging);
+    let built = (|| {
+        for (rel, content) in &selection.files {
+            let path = staging.join(rel);
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(write_err(dir))?;
+            }
+            let linked = report.unchanged.contains(rel)
+                && existing
+                    .get(rel)
+                    .is_some_and(|from| fs::hard_link(from, &path).is_ok());
+            if !linked {
+                fs::write(&path, content).map_err(write_err(&path))?;
+            }
+        }
+        check(&staging)
+    })();
+    if let Err(e) = built {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if spec.exists() {
+        fs::rename(&spec, &old).map_err(|e| {
+            let _ = fs::remove_dir_all(&staging);
+            write_err(&spec)(e)
+        })?;
+    }
+    if let Err(e) = fs::rename(&staging, &spec) {
+        let _ = fs::rename(&old, &spec);
+        let _ = fs::remove_dir_all(&staging);
+        return Err(write_err(&spec)(e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(report)
+}
+
+/// Every file under `dir`, by path relative to it (`/`-separated); empty when `dir` is missing.
+fn list_files(dir: &Path) -> Result<BTreeMap<String, PathBuf>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let entries = fs::read_dir(&current).map_err(|source| Error::Read {
+            path: current.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::Read {
+                path: current.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                out.insert(rel.to_string_lossy().replace('\\', "/"), path);
+            }
+        }
+    }
+    Ok(out)
+}
