@@ -293,7 +293,7 @@ fn bad_input_exits_2_and_leaves_the_spec_as_it_was() {
         fs::create_dir(&file).unwrap();
     });
     check(
-        sync_from(&unreadable.path(), TAG, &spec),
+        sync_from(unreadable.path(), TAG, &spec),
         &["ResetPasswordToken.yaml"],
     );
     let not_yaml = broken(&|root| {
@@ -304,14 +304,14 @@ fn bad_input_exits_2_and_leaves_the_spec_as_it_was() {
         .unwrap();
     });
     check(
-        sync_from(&not_yaml.path(), TAG, &spec),
+        sync_from(not_yaml.path(), TAG, &spec),
         &["ResetPasswordToken.yaml#", "invalid YAML"],
     );
     let dangling = broken(&|root| {
         fs::remove_file(root.join("components/schemas/CustomerJWT.yaml")).unwrap();
     });
     check(
-        sync_from(&dangling.path(), TAG, &spec),
+        sync_from(dangling.path(), TAG, &spec),
         &[
             "$ref",
             "CustomerJWT.yaml\" points to",
