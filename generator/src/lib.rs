@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod init;
 pub mod krate;
 pub mod load;
 pub mod model;
@@ -135,5 +136,35 @@ impl Generated {
             self.files_read,
             self.elapsed.as_secs_f64() * 1000.0
         )
+    }
+}
+
+/// What an SDK crate's `build.rs` does: regenerate `generated/` from `spec/` (both beside
+/// `Cargo.toml`) whenever a spec file changes, and pass the warnings on to cargo.
+///
+/// Cargo reruns the script only when something under `spec/` changes (files added too:
+/// cargo scans the folder). A file is written only when its content differs, so a build
+/// with an up-to-date `generated/` (a published crate, a CI checkout) never modifies the
+/// source tree. Without `spec/` (a packaged crate), `generated/` is used as it is.
+///
+/// # Panics
+/// When the spec does not generate or `generated/` cannot be written: that is how a build
+/// script fails a build, and the message names the file, pointer and line.
+pub fn build_script() {
+    let spec = Path::new("spec");
+    println!("cargo:rerun-if-changed=spec");
+    println!("cargo:rerun-if-changed=build.rs");
+    if !spec.is_dir() {
+        return;
+    }
+    let generated = match generate(spec, &Filter::default(), "spec") {
+        Ok(g) => g,
+        Err(e) => panic!("cannot generate the SDK from spec/: {e}"),
+    };
+    for w in &generated.warnings {
+        println!("cargo:warning={w}");
+    }
+    if let Err(e) = write::write_files(Path::new("generated"), &generated.files) {
+        panic!("cannot write generated/: {e}");
     }
 }

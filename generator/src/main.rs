@@ -31,6 +31,29 @@ enum Command {
     /// reach (upstream's layout, entry file trimmed), all or nothing; print what changed in
     /// the folder and in the Rust API.
     Sync(Sync),
+    /// Create a new SDK crate for any Rebilly API group: spec/ (via sync), build.rs,
+    /// generated/, src/lib.rs, a README and a freshness test.
+    Init(Init),
+}
+
+#[derive(Args)]
+struct Init {
+    /// An upstream checkout of Rebilly's api-definitions, or its entry file.
+    #[arg(long, value_name = "UPSTREAM")]
+    from: PathBuf,
+    /// The operations with this tag (repeatable; at least one).
+    #[arg(long = "tag", value_name = "NAME", required = true)]
+    tags: Vec<String>,
+    /// The new crate's folder (must not exist, or be empty).
+    #[arg(long)]
+    dir: PathBuf,
+    /// The package name (default: `rebilly-` and the tags, e.g. rebilly-gateway-accounts).
+    #[arg(long)]
+    name: Option<String>,
+    /// Depend on rebilly-runtime and rebilly-sdk-gen in this checkout of the generator's
+    /// repository (path dependencies) instead of their crates.io versions.
+    #[arg(long, value_name = "REPO")]
+    local: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -108,6 +131,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate(args),
         Command::Diff(args) => diff(args),
         Command::Sync(args) => sync(args),
+        Command::Init(args) => init(args),
     }
 }
 
@@ -318,4 +342,52 @@ fn sync(args: Sync) -> ExitCode {
         (_, None) => println!("No change to the spec, so none to the Rust API."),
     }
     ExitCode::SUCCESS
+}
+
+fn init(args: Init) -> ExitCode {
+    let Init {
+        from,
+        tags,
+        dir,
+        name,
+        local,
+    } = args;
+    let start = std::time::Instant::now();
+    let origin = match local {
+        Some(repo) => match std::path::absolute(&repo) {
+            Ok(repo) => rebilly_sdk_gen::init::Origin::Checkout(repo),
+            Err(e) => {
+                eprintln!("error: {}: {e}", repo.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => rebilly_sdk_gen::init::Origin::Registry(env!("CARGO_PKG_VERSION").to_string()),
+    };
+    match rebilly_sdk_gen::init::init(&from, &tags, &dir, name.as_deref(), &origin) {
+        Ok(created) => {
+            println!(
+                "created {} in {}: {} operation(s), {} type(s); {} spec files, {} files in all, in {:.0} ms",
+                created.name,
+                created.dir.display(),
+                created.generated.api.operation_count(),
+                created.generated.api.types.len(),
+                created.selection.files.len(),
+                created.files,
+                start.elapsed().as_secs_f64() * 1000.0
+            );
+            for note in &created.selection.notes {
+                println!("  note: {note}");
+            }
+            for w in &created.generated.warnings {
+                println!("  {w}");
+            }
+            println!("next: cd {} && cargo test", created.dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("nothing was created");
+            ExitCode::from(2)
+        }
+    }
 }
