@@ -143,34 +143,55 @@ pub fn diff(old: &Api, new: &Api) -> Report {
         })
     };
 
-    // Operations, by resource and method name.
-    let ops = |api: &Api| -> BTreeMap<String, Operation> {
+    // Operations, by resource and method name, with the path of their operation type
+    // (public too: `Call<'_, Login>`, `mock.on::<Login>()`).
+    let ops = |api: &Api| -> BTreeMap<String, (String, Operation)> {
         api.resources
             .values()
             .flat_map(|r| {
-                r.operations
-                    .iter()
-                    .map(move |o| (format!("{}::{}", r.name, bare(&o.method_name)), o.clone()))
+                r.operations.iter().map(move |o| {
+                    (
+                        format!("{}::{}", r.name, bare(&o.method_name)),
+                        (format!("{}::{}", r.accessor, o.builder_name), o.clone()),
+                    )
+                })
             })
             .collect()
     };
     let (old_ops, new_ops) = (ops(old), ops(new));
-    for (item, o) in &old_ops {
+    for (item, (ty, o)) in &old_ops {
         match new_ops.get(item) {
             None => add(
                 Severity::Major,
                 item.clone(),
-                format!("method removed (`{} {}`)", o.method.as_str(), o.path),
+                format!(
+                    "method removed (`{} {}`), and its operation type `{ty}`",
+                    o.method.as_str(),
+                    o.path
+                ),
             ),
-            Some(n) => operation(item, o, n, &mut add),
+            Some((new_ty, n)) => {
+                if ty != new_ty {
+                    add(
+                        Severity::Major,
+                        item.clone(),
+                        format!("operation type `{ty}` renamed `{new_ty}`"),
+                    );
+                }
+                operation(item, o, n, &mut add)
+            }
         }
     }
-    for (item, n) in &new_ops {
+    for (item, (ty, n)) in &new_ops {
         if !old_ops.contains_key(item) {
             add(
                 Severity::Minor,
                 item.clone(),
-                format!("method added (`{} {}`)", n.method.as_str(), n.path),
+                format!(
+                    "method added (`{} {}`), and its operation type `{ty}`",
+                    n.method.as_str(),
+                    n.path
+                ),
             );
         }
     }
@@ -402,7 +423,12 @@ fn type_def(item: &str, o: &TypeDef, n: &TypeDef, add: &mut impl FnMut(Severity,
             for f in of {
                 let field = format!("{item}.{}", bare(&f.name));
                 let Some(g) = nf.iter().find(|g| g.name == f.name) else {
-                    add(Severity::Major, field, "field removed".into());
+                    let what = if f.constructor.is_some() {
+                        "field removed, and an argument of `new`"
+                    } else {
+                        "field removed"
+                    };
+                    add(Severity::Major, field, what.into());
                     continue;
                 };
                 if field_type(f) != field_type(g) {
