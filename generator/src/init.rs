@@ -1,5 +1,5 @@
 //! `init`: a new SDK crate for any Rebilly API group, with this repository's living loop:
-//! `spec/` (taken by [`sync`](crate::sync)) → `build.rs` → `generated/`, a `src/lib.rs`
+//! `spec/` (taken by [`sync`]) → `build.rs` → `generated/`, a `src/lib.rs`
 //! around it, a README with its two commands, and a test that `generated/` is fresh.
 
 use std::fs;
