@@ -1,6 +1,7 @@
 //! `diff`: the changes of the generated Rust API between two specs, with their semver
 //! severity. On the three real upstream changes in `../shared/rebilly-api-history`, and on
-//! constructed changes, one per kind, made to a temp copy of this repository's `spec/`.
+//! constructed changes, one per kind, made to a temp copy of Customer authentication synced
+//! from the current upstream snapshot.
 
 use std::path::{Path, PathBuf};
 
@@ -65,13 +66,27 @@ fn the_three_real_upstream_changes() {
     assert_eq!(none.json("0.1.0")["next"], "0.1.0");
 }
 
-/// A temp copy of `spec/`, changed by `edit(file, text) -> text`.
+/// Customer authentication, synced from the current upstream snapshot into a temp dir
+/// once per run: the base the constructed changes are made to.
+fn base() -> &'static Path {
+    static BASE: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let upstream =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/rebilly-api-definitions");
+        let selection =
+            rebilly_sdk_gen::sync::select(&upstream, &["Customer authentication".to_string()])
+                .unwrap();
+        rebilly_sdk_gen::sync::apply(&selection, dir.path(), |_| Ok(())).unwrap();
+        dir
+    })
+    .path()
+}
+
+/// A temp copy of [`base()`], changed by `edit(file, text) -> text`.
 fn changed(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"),
-        dir.path(),
-    );
+    copy(base(), dir.path());
     let path = dir.path().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let new = edit(&text);
@@ -93,19 +108,18 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
-fn against_spec(file: &str, edit: impl Fn(&str) -> String) -> Report {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+fn against_base(file: &str, edit: impl Fn(&str) -> String) -> Report {
     let new = changed(file, edit);
-    compare(&spec, new.path(), &Filter::default())
+    compare(base(), new.path(), &Filter::default())
 }
 
 #[test]
 fn constructed_changes_one_per_kind() {
     let credential = "components/schemas/CustomerCredential.yaml";
 
-    let removed = against_spec(credential, |t| {
+    let removed = against_base(credential, |t| {
         t.replace(
-            "  username:\n    type: string\n    description: The username.\n",
+            "  username:\n    description: Username associated with the credential.\n    type: string\n",
             "",
         )
         .replace("  - username\n", "")
@@ -116,7 +130,7 @@ fn constructed_changes_one_per_kind() {
         "{removed:#?}"
     );
 
-    let optional = against_spec(credential, |t| {
+    let optional = against_base(credential, |t| {
         t.replace(
             "\nproperties:\n",
             "\nproperties:\n  nickname:\n    type: string\n    description: A name.\n",
@@ -127,7 +141,7 @@ fn constructed_changes_one_per_kind() {
         lines(&optional)[0].starts_with("minor types::CustomerCredential.nickname: field added")
     );
 
-    let required = against_spec(credential, |t| {
+    let required = against_base(credential, |t| {
         t.replace(
             "\nproperties:\n",
             "\nproperties:\n  nickname:\n    type: string\n",
@@ -142,10 +156,10 @@ fn constructed_changes_one_per_kind() {
     );
     assert_eq!(required.verdict(), Some(Severity::Major));
 
-    let nullable = against_spec(credential, |t| {
+    let nullable = against_base(credential, |t| {
         t.replace(
-            "  username:\n    type: string\n",
-            "  username:\n    type:\n      - string\n      - 'null'\n",
+            "Username associated with the credential.\n    type: string\n",
+            "Username associated with the credential.\n    type:\n      - string\n      - 'null'\n",
         )
     });
     assert_eq!(nullable.verdict(), Some(Severity::Major), "{nullable:#?}");
@@ -153,7 +167,7 @@ fn constructed_changes_one_per_kind() {
         .iter()
         .any(|l| l.contains("username: type String → Option<String>")));
 
-    let variant = against_spec(credential, |t| {
+    let variant = against_base(credential, |t| {
         t.replace(
             "            - customer\n",
             "            - customer\n            - organization\n",
@@ -166,10 +180,10 @@ fn constructed_changes_one_per_kind() {
         "{variant:#?}"
     );
 
-    let docs = against_spec(credential, |t| {
+    let docs = against_base(credential, |t| {
         t.replace(
-            "description: The username.",
-            "description: The customer's username.",
+            "Username associated with the credential.",
+            "The customer's username.",
         )
     });
     assert_eq!(
@@ -177,27 +191,27 @@ fn constructed_changes_one_per_kind() {
         ["patch types::CustomerCredential.username: documentation"]
     );
 
-    let nothing = against_spec(credential, |t| format!("{t}\n# a comment\n"));
+    let nothing = against_base(credential, |t| format!("{t}\n# a comment\n"));
     assert_eq!(nothing.verdict(), None, "{nothing:#?}");
 }
 
 #[test]
 fn operations_added_and_removed() {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let spec = base();
     let without = changed("openapi.yaml", |t| {
         t.replace(
-            "  '/password-tokens/{id}':\n    $ref: ./paths/password-tokens@{id}.yaml\n",
+            "  \"/password-tokens/{id}\":\n    $ref: \"./paths/password-tokens@{id}.yaml\"\n",
             "",
         )
     });
-    let removed = compare(&spec, without.path(), &Filter::default());
+    let removed = compare(spec, without.path(), &Filter::default());
     let text = lines(&removed);
     assert!(
         text.iter().any(|l| l
             == "major CustomerAuthentication::get_reset_password_token: method removed (`GET /password-tokens/{id}`), and its operation type `customer_authentication::GetResetPasswordToken`"),
         "{text:#?}"
     );
-    let added = compare(without.path(), &spec, &Filter::default());
+    let added = compare(without.path(), spec, &Filter::default());
     assert_eq!(
         added.verdict(),
         Some(Severity::Minor),
