@@ -5,6 +5,22 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+/// `println!` that ignores a closed stdout (`| head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that ignores a closed stdout.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rebilly_sdk_gen::krate::{crate_files, RuntimeDependency};
@@ -191,7 +207,7 @@ fn generate(args: Generate) -> ExitCode {
     if check {
         let drift = write::check_files(&out, &files);
         if drift.is_empty() {
-            println!("{} is up to date: {}", out.display(), generated.summary());
+            say!("{} is up to date: {}", out.display(), generated.summary());
             return ExitCode::SUCCESS;
         }
         eprintln!(
@@ -207,7 +223,7 @@ fn generate(args: Generate) -> ExitCode {
     }
     match write::write_files(&out, &files) {
         Ok(report) => {
-            println!(
+            say!(
                 "{}; {} written, {} unchanged, {} removed",
                 generated.summary(),
                 report.written.len(),
@@ -247,8 +263,8 @@ fn diff(args: Diff) -> ExitCode {
     };
     let report = rebilly_sdk_gen::diff::diff(&old_api, &new_api);
     match format.as_str() {
-        "json" => println!("{:#}", report.json(&version)),
-        _ => print!("{}", report.markdown(&version)),
+        "json" => say!("{:#}", report.json(&version)),
+        _ => say_raw!("{}", report.markdown(&version)),
     }
     let threshold = fail_on
         .as_deref()
@@ -301,7 +317,7 @@ fn sync(args: Sync) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!(
+    say!(
         "synced {} operation(s) tagged {} from {}: {} files ({} added, {} changed, {} removed, {} unchanged) in {:.0} ms",
         selection.operations,
         tags.join(", "),
@@ -319,27 +335,27 @@ fn sync(args: Sync) -> ExitCode {
         ("removed", &report.removed),
     ] {
         for path in list {
-            println!("  {label:<8} {}/{path}", spec.display());
+            say!("  {label:<8} {}/{path}", spec.display());
         }
     }
     for note in &selection.notes {
-        println!("  note: {note}");
+        say!("  note: {note}");
     }
     let version = version
         .or_else(|| rebilly_sdk_gen::krate::package_version(spec.parent()))
         .unwrap_or_else(|| "0.1.0".to_string());
-    println!();
+    say!("");
     match (old_api, new_api) {
-        (Some(old), Some(new)) => print!(
+        (Some(old), Some(new)) => say_raw!(
             "{}",
             rebilly_sdk_gen::diff::diff(&old, &new).markdown(&version)
         ),
-        (None, Some(new)) => println!(
+        (None, Some(new)) => say!(
             "A new SDK: {} operation(s), {} type(s).",
             new.operation_count(),
             new.types.len()
         ),
-        (_, None) => println!("No change to the spec, so none to the Rust API."),
+        (_, None) => say!("No change to the spec, so none to the Rust API."),
     }
     ExitCode::SUCCESS
 }
@@ -365,7 +381,7 @@ fn init(args: Init) -> ExitCode {
     };
     match rebilly_sdk_gen::init::init(&from, &tags, &dir, name.as_deref(), &origin) {
         Ok(created) => {
-            println!(
+            say!(
                 "created {} in {}: {} operation(s), {} type(s); {} spec files, {} files in all, in {:.0} ms",
                 created.name,
                 created.dir.display(),
@@ -376,12 +392,12 @@ fn init(args: Init) -> ExitCode {
                 start.elapsed().as_secs_f64() * 1000.0
             );
             for note in &created.selection.notes {
-                println!("  note: {note}");
+                say!("  note: {note}");
             }
             for w in &created.generated.warnings {
-                println!("  {w}");
+                say!("  {w}");
             }
-            println!("next: cd {} && cargo test", created.dir.display());
+            say!("next: cd {} && cargo test", created.dir.display());
             ExitCode::SUCCESS
         }
         Err(e) => {
