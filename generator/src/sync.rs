@@ -114,6 +114,7 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     let mut notes = Vec::new();
     let mut seen_tags = BTreeSet::new();
     let mut found: BTreeMap<String, usize> = BTreeMap::new();
+    let mut operations = 0;
     let mut schemes = BTreeSet::new();
     let mut paths = Map::new();
     let mut rewritten: BTreeMap<String, Value> = BTreeMap::new();
@@ -176,6 +177,7 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
                 for t in chosen {
                     *found.entry(t.to_string()).or_default() += 1;
                 }
+                operations += 1;
                 schemes.extend(requirement_names(value.get("security")));
                 kept.insert(key.clone(), value.clone());
             }
@@ -243,7 +245,6 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
             ),
         ));
     }
-    let operations = found.values().sum();
 
     // The entry file, trimmed.
     let mut trimmed = Map::new();
