@@ -88,6 +88,10 @@ struct Sync {
     /// Cargo.toml beside the spec folder).
     #[arg(long)]
     version: Option<String>,
+    /// Write nothing: print what a sync would change, and exit 1 when it would change
+    /// anything (the spec folder is behind upstream).
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Args)]
@@ -281,6 +285,7 @@ fn sync(args: Sync) -> ExitCode {
         tags,
         spec,
         version,
+        check,
     } = args;
     let start = std::time::Instant::now();
     let filter = Filter::default();
@@ -305,10 +310,15 @@ fn sync(args: Sync) -> ExitCode {
         None
     };
     let mut new_api = None;
-    let applied = rebilly_sdk_gen::sync::apply(&selection, &spec, |staged| {
+    let model = |staged: &std::path::Path| {
         new_api = Some(rebilly_sdk_gen::api_model(staged, &filter)?);
         Ok(())
-    });
+    };
+    let applied = if check {
+        rebilly_sdk_gen::sync::preview(&selection, &spec, model)
+    } else {
+        rebilly_sdk_gen::sync::apply(&selection, &spec, model)
+    };
     let report = match applied {
         Ok(r) => r,
         Err(e) => {
@@ -318,7 +328,8 @@ fn sync(args: Sync) -> ExitCode {
         }
     };
     say!(
-        "synced {} operation(s) tagged {} from {}: {} files ({} added, {} changed, {} removed, {} unchanged) in {:.0} ms",
+        "{} {} operation(s) tagged {} from {}: {} files ({} added, {} changed, {} removed, {} unchanged) in {:.0} ms",
+        if check { "would sync" } else { "synced" },
         selection.operations,
         tags.join(", "),
         selection.entry.display(),
@@ -356,6 +367,13 @@ fn sync(args: Sync) -> ExitCode {
             new.types.len()
         ),
         (_, None) => say!("No change to the spec, so none to the Rust API."),
+    }
+    if check && !report.is_empty() {
+        eprintln!(
+            "{} is behind upstream; run the same command without --check to sync it",
+            spec.display()
+        );
+        return ExitCode::from(1);
     }
     ExitCode::SUCCESS
 }

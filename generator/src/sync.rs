@@ -718,6 +718,25 @@ pub fn apply(
     spec: &Path,
     check: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<SyncReport> {
+    put(selection, spec, check, true)
+}
+
+/// What [`apply`] would do, `check` included (run on the folder as it would be, built
+/// beside `spec` and removed), without changing `spec`.
+pub fn preview(
+    selection: &Selection,
+    spec: &Path,
+    check: impl FnOnce(&Path) -> Result<()>,
+) -> Result<SyncReport> {
+    put(selection, spec, check, false)
+}
+
+fn put(
+    selection: &Selection,
+    spec: &Path,
+    check: impl FnOnce(&Path) -> Result<()>,
+    commit: bool,
+) -> Result<SyncReport> {
     let existing = list_files(spec)?;
     let mut report = SyncReport::default();
     for (rel, content) in &selection.files {
@@ -772,6 +791,10 @@ pub fn apply(
     if let Err(e) = built {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
+    }
+    if !commit {
+        let _ = fs::remove_dir_all(&staging);
+        return Ok(report);
     }
     if spec.exists() {
         fs::rename(&spec, &old).map_err(|e| {

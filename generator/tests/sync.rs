@@ -211,6 +211,41 @@ fn syncing_a_newer_snapshot_reports_the_files_and_the_api_change() {
     .unwrap();
     let old = history("56e64506b");
     assert!(sync_from(&old, TAG, &spec).status.success());
+    // --check says the spec is behind, with the same report, and writes nothing.
+    let before = snapshot(&spec);
+    let newer = history("3284b5b89");
+    let check = run(&[
+        "--from",
+        newer.to_str().unwrap(),
+        "--tag",
+        TAG,
+        "--spec",
+        spec.to_str().unwrap(),
+        "--check",
+    ]);
+    assert_eq!(check.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(text.starts_with("would sync 16 operation(s)"), "{text}");
+    assert!(
+        text.contains("(0 added, 1 changed, 0 removed, 44 unchanged)"),
+        "{text}"
+    );
+    assert!(text.contains("### Breaking"), "{text}");
+    assert!(String::from_utf8_lossy(&check.stderr).contains("is behind upstream"));
+    assert_eq!(snapshot(&spec), before, "--check wrote to the spec folder");
+    let entries = fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(entries, 2, "--check left something beside the spec folder");
+    let current = run(&[
+        "--from",
+        old.to_str().unwrap(),
+        "--tag",
+        TAG,
+        "--spec",
+        spec.to_str().unwrap(),
+        "--check",
+    ]);
+    assert_eq!(current.status.code(), Some(0));
+
     // A file only the old spec has: it is removed.
     fs::write(
         spec.join("components/schemas/Leftover.yaml"),
