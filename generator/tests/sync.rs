@@ -45,20 +45,16 @@ fn generated(spec: &Path, tags: Vec<String>) -> BTreeMap<String, String> {
 
 /// `sync --from FROM --tag TAG --spec SPEC`.
 fn sync_from(from: &Path, tag: &str, spec: &Path) -> Output {
-    run(&[
-        "--from",
-        from.to_str().unwrap(),
-        "--tag",
-        tag,
-        "--spec",
-        spec.to_str().unwrap(),
-    ])
+    sync_with(from, tag, spec, &[])
 }
 
-fn run(args: &[&str]) -> Output {
+/// `sync --from FROM --tag TAG --spec SPEC EXTRA...`.
+fn sync_with(from: &Path, tag: &str, spec: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rebilly-sdk-gen"))
         .arg("sync")
-        .args(args)
+        .args(["--from", from.to_str().unwrap(), "--tag", tag])
+        .args(["--spec", spec.to_str().unwrap()])
+        .args(extra)
         .output()
         .unwrap()
 }
@@ -214,15 +210,7 @@ fn syncing_a_newer_snapshot_reports_the_files_and_the_api_change() {
     // --check says the spec is behind, with the same report, and writes nothing.
     let before = snapshot(&spec);
     let newer = history("3284b5b89");
-    let check = run(&[
-        "--from",
-        newer.to_str().unwrap(),
-        "--tag",
-        TAG,
-        "--spec",
-        spec.to_str().unwrap(),
-        "--check",
-    ]);
+    let check = sync_with(&newer, TAG, &spec, &["--check"]);
     assert_eq!(check.status.code(), Some(1));
     let text = String::from_utf8_lossy(&check.stdout);
     assert!(text.starts_with("would sync 16 operation(s)"), "{text}");
@@ -235,15 +223,7 @@ fn syncing_a_newer_snapshot_reports_the_files_and_the_api_change() {
     assert_eq!(snapshot(&spec), before, "--check wrote to the spec folder");
     let entries = fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(entries, 2, "--check left something beside the spec folder");
-    let current = run(&[
-        "--from",
-        old.to_str().unwrap(),
-        "--tag",
-        TAG,
-        "--spec",
-        spec.to_str().unwrap(),
-        "--check",
-    ]);
+    let current = sync_with(&old, TAG, &spec, &["--check"]);
     assert_eq!(current.status.code(), Some(0));
 
     // A file only the old spec has: it is removed.
