@@ -162,6 +162,32 @@ fn groups_of_other_shapes_sync_too() {
 }
 
 #[test]
+fn every_tag_at_once_gives_the_whole_api() {
+    let entry = upstream().join("openapi");
+    // The tags of the snapshot's operations, as an unknown tag's error lists them.
+    let error = sync::select(&upstream(), &tags(&["(none)"]))
+        .unwrap_err()
+        .to_string();
+    let all: Vec<String> = error
+        .split_once("the spec's tags are: ")
+        .unwrap()
+        .1
+        .split(", ")
+        .map(str::to_string)
+        .collect();
+    assert_eq!(all.len(), 88);
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec");
+    let selection = sync::select(&upstream(), &all).unwrap();
+    sync::apply(&selection, &spec, |_| Ok(())).unwrap();
+    assert!(
+        selection.files.keys().all(|f| !f.starts_with("webhooks/")),
+        "webhooks are not synced"
+    );
+    assert_eq!(generated(&spec, Vec::new()), generated(&entry, Vec::new()));
+}
+
+#[test]
 fn a_second_sync_changes_nothing_and_touches_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("spec");
