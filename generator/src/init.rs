@@ -281,6 +281,9 @@ Typed async Rust SDK for Rebilly's **{group}** API: {ops} operations, {types} ty
 
 ## The two commands
 
+With the generator's command line (`cargo install rebilly-sdk-gen`, or
+`cargo run -p rebilly-sdk-gen --` in its repository):
+
 ```sh
 # Take upstream's current definitions for this group into spec/; it prints the files that
 # changed and what changed in the Rust API (with the semver verdict and the next version)
