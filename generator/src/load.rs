@@ -264,6 +264,26 @@ fn push_escaped(out: &mut String, segment: &str) {
     }
 }
 
+/// The JSON pointer a `$ref` fragment (`/components/schemas/A%20B`) names, in the escaped
+/// form nodes use.
+pub(crate) fn fragment_pointer(fragment: &str) -> String {
+    fragment
+        .split('/')
+        .skip(1)
+        .map(|s| format!("/{}", escape_pointer(&unescape_pointer(s))))
+        .collect()
+}
+
+/// The `$ref` a `discriminator.mapping` value stands for: a reference as it is, or a bare
+/// schema name, which names `#/components/schemas/NAME`.
+pub(crate) fn mapping_reference(value: &str) -> String {
+    if value.contains('/') || value.contains('.') {
+        value.to_string()
+    } else {
+        format!("#/components/schemas/{value}")
+    }
+}
+
 /// Unescapes one JSON pointer segment, and percent-decodes it as `$ref` fragments are URIs.
 fn unescape_pointer(segment: &str) -> String {
     percent_decode(segment)
@@ -388,21 +408,13 @@ impl Loader {
                 Err(e) => return Err(e),
             }
         };
-        let pointer = if fragment.is_empty() {
-            String::new()
-        } else {
-            if !fragment.starts_with('/') {
-                return Err(Error::spec(
-                    from.location(),
-                    format!("$ref {reference:?}: only JSON pointer fragments are supported"),
-                ));
-            }
-            fragment
-                .split('/')
-                .skip(1)
-                .map(|s| format!("/{}", escape_pointer(&unescape_pointer(s))))
-                .collect()
-        };
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            return Err(Error::spec(
+                from.location(),
+                format!("$ref {reference:?}: only JSON pointer fragments are supported"),
+            ));
+        }
+        let pointer = fragment_pointer(fragment);
         let node = Node { file, pointer };
         if node.value_opt().is_none() {
             return Err(Error::spec(

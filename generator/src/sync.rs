@@ -20,7 +20,10 @@ use serde_json::{Map, Value};
 use yaml_rust2::{Yaml, YamlEmitter};
 
 use crate::diag::{Error, Location, Result};
-use crate::load::{escape_pointer, normalize_path as normalize, percent_decode, Loader, SpecFile};
+use crate::load::{
+    escape_pointer, fragment_pointer, mapping_reference, normalize_path as normalize,
+    percent_decode, Loader, SpecFile,
+};
 use crate::model::Method;
 
 /// What the sync takes from upstream, in memory: nothing is written yet.
@@ -74,14 +77,10 @@ pub fn upstream_entry(from: &Path) -> Result<PathBuf> {
                 .into(),
         ));
     }
-    for candidate in [
-        from.join("openapi").join("openapi.yaml"),
-        from.join("openapi.yaml"),
-        from.join("openapi.json"),
-    ] {
-        if candidate.is_file() {
-            return Ok(candidate);
-        }
+    let folder = from.join("openapi");
+    let entry = crate::entry_file(if folder.is_dir() { &folder } else { from });
+    if entry.is_file() {
+        return Ok(entry);
     }
     Err(missing(
         "neither openapi/openapi.yaml nor openapi.yaml is in this folder".into(),
@@ -91,7 +90,7 @@ pub fn upstream_entry(from: &Path) -> Result<PathBuf> {
 /// Reads upstream and chooses the files that the operations tagged `tags` reach.
 pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     let entry = upstream_entry(from)?;
-    let root_dir = entry.parent().unwrap_or(Path::new("")).to_path_buf();
+    let root_dir = normalize(entry.parent().unwrap_or(Path::new("")));
     let loader = Loader::new();
     let entry_file = loader.file(&entry)?;
     if tags.is_empty() {
@@ -102,7 +101,7 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     }
     let mut walk = Walk {
         loader: &loader,
-        root_dir: &root_dir,
+        root_dir: root_dir.clone(),
         entry: entry_file.path.clone(),
         files: BTreeMap::new(),
         queue: Vec::new(),
@@ -113,7 +112,7 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     let root = &entry_file.root;
     let mut notes = Vec::new();
     let mut seen_tags = BTreeSet::new();
-    let mut found: BTreeMap<String, usize> = BTreeMap::new();
+    let mut found: BTreeSet<String> = BTreeSet::new();
     let mut operations = 0;
     let mut schemes = BTreeSet::new();
     let mut paths = Map::new();
@@ -153,12 +152,13 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
         };
         let mut kept = Map::new();
         let mut dropped = Vec::new();
+        let mut chosen_here = 0;
         if let Value::Object(members) = &item_value {
             for (key, value) in members {
-                let Some(_) = Method::ALL.iter().find(|(k, _)| *k == key) else {
+                if !Method::ALL.iter().any(|(k, _)| k == key) {
                     kept.insert(key.clone(), value.clone());
                     continue;
-                };
+                }
                 let op_tags: Vec<&str> = value
                     .get("tags")
                     .and_then(Value::as_array)
@@ -174,19 +174,14 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
                     dropped.push(key.clone());
                     continue;
                 }
-                for t in chosen {
-                    *found.entry(t.to_string()).or_default() += 1;
-                }
+                found.extend(chosen.into_iter().map(str::to_string));
                 operations += 1;
+                chosen_here += 1;
                 schemes.extend(requirement_names(value.get("security")));
                 kept.insert(key.clone(), value.clone());
             }
         }
-        let operations = kept
-            .keys()
-            .filter(|k| Method::ALL.iter().any(|(m, _)| m == k))
-            .count();
-        if operations == 0 {
+        if chosen_here == 0 {
             continue;
         }
         match item_file {
@@ -215,7 +210,7 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     let missing: Vec<&str> = wanted
         .iter()
         .copied()
-        .filter(|t| !found.contains_key(*t))
+        .filter(|t| !found.contains(*t))
         .collect();
     if !missing.is_empty() {
         let hints: Vec<String> = missing
@@ -251,7 +246,7 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     for (key, value) in root.as_object().unwrap_or(&empty) {
         match key.as_str() {
             "paths" => {
-                trimmed.insert(key.clone(), Value::Object(paths.clone()));
+                trimmed.insert(key.clone(), Value::Object(std::mem::take(&mut paths)));
             }
             "tags" => {
                 let kept: Vec<Value> = value
@@ -298,7 +293,10 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
                     file_name(&entry)
                 ));
             }
-            "components" => {}
+            // Filled below, with what is referred to; inserted now to keep its place.
+            "components" => {
+                trimmed.insert(key.clone(), Value::Null);
+            }
             _ => {
                 trimmed.insert(key.clone(), value.clone());
             }
@@ -352,16 +350,8 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     }
     if components.as_object().is_some_and(|c| !c.is_empty()) {
         trimmed.insert("components".into(), components);
-    }
-    let order: Vec<&String> = root
-        .as_object()
-        .map(|o| o.keys().collect())
-        .unwrap_or_default();
-    let mut ordered = Map::new();
-    for key in order {
-        if let Some(v) = trimmed.remove(key) {
-            ordered.insert(key.clone(), v);
-        }
+    } else {
+        trimmed.shift_remove("components");
     }
 
     let mut files = BTreeMap::new();
@@ -380,7 +370,7 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     let entry_rel = file_name(&entry);
     files.insert(
         entry_rel.clone(),
-        yaml(&entry_rel, &Value::Object(ordered), &header)?,
+        yaml(&entry_rel, &Value::Object(trimmed), &header)?,
     );
     for (rel, value) in rewritten {
         let header = format!(
@@ -388,7 +378,6 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
         );
         files.insert(rel.clone(), yaml(&rel, &value, &header)?);
     }
-    let root_dir = normalize(&root_dir);
     for (member, refs) in &walk.left_out {
         let outside = refs
             .iter()
@@ -461,7 +450,8 @@ fn set_pointer(root: &mut Value, pointer: &str, value: Value) {
 /// Follows `$ref`s from file to file.
 struct Walk<'a> {
     loader: &'a Loader,
-    root_dir: &'a Path,
+    /// The entry file's folder (normalized).
+    root_dir: PathBuf,
     entry: PathBuf,
     /// Reached files: path relative to the root folder → path on disk.
     files: BTreeMap<String, PathBuf>,
@@ -486,8 +476,8 @@ impl Walk<'_> {
 
     /// `target` relative to the root folder, or an error when it is outside.
     fn relative(&self, target: &Path, from: &Path, pointer: &str) -> Result<String> {
-        let root = normalize(self.root_dir);
-        match target.strip_prefix(&root) {
+        let root = &self.root_dir;
+        match target.strip_prefix(root) {
             Ok(rel) => Ok(rel.to_string_lossy().replace('\\', "/")),
             Err(_) => Err(Error::Spec {
                 location: Location {
@@ -506,7 +496,7 @@ impl Walk<'_> {
 
     /// Takes the file at `target` (whole) into the selection.
     fn reach(&mut self, target: &Path) -> Result<()> {
-        let rel = self.relative(target, &self.entry.clone(), "")?;
+        let rel = self.relative(target, &self.entry, "")?;
         if self.files.contains_key(&rel) {
             return Ok(());
         }
@@ -558,11 +548,7 @@ impl Walk<'_> {
                     let Some(target) = target.as_str() else {
                         continue;
                     };
-                    let reference = if target.contains('/') || target.contains('.') {
-                        target.to_string()
-                    } else {
-                        format!("#/components/schemas/{target}")
-                    };
+                    let reference = mapping_reference(target);
                     let at = format!("{pointer}/discriminator/mapping/{}", escape_pointer(tag));
                     self.reference(file, &reference, &at, docs)?;
                 }
@@ -606,16 +592,16 @@ impl Walk<'_> {
         };
         if target == self.entry {
             if !fragment.is_empty() {
-                self.entry_pointers.insert(decode_fragment(fragment));
+                self.entry_pointers.insert(fragment_pointer(fragment));
             }
             return Ok(());
         }
         if file_part.is_empty() {
             return Ok(());
         }
-        let inside = target.starts_with(normalize(self.root_dir));
+        let inside = target.starts_with(&self.root_dir);
         if let Some(member) = docs.filter(|_| !inside || !target.is_file()) {
-            let place = match file.path.strip_prefix(normalize(self.root_dir)) {
+            let place = match file.path.strip_prefix(&self.root_dir) {
                 Ok(rel) => format!("{}#{pointer}", rel.display()),
                 Err(_) => format!("{}#{pointer}", file.path.display()),
             };
@@ -645,20 +631,6 @@ impl Walk<'_> {
         }
         self.reach(&target)
     }
-}
-
-fn decode_fragment(fragment: &str) -> String {
-    let decoded = percent_decode(fragment);
-    decoded
-        .split('/')
-        .skip(1)
-        .map(|s| {
-            format!(
-                "/{}",
-                escape_pointer(&s.replace("~1", "/").replace("~0", "~"))
-            )
-        })
-        .collect()
 }
 
 /// `value` as YAML (block style, multi-line strings as literal blocks), after `header`;

@@ -100,11 +100,7 @@ impl Types<'_> {
             }
         } else {
             for (value, reference) in &disc.mapping {
-                let reference = if reference.contains('/') || reference.contains('.') {
-                    reference.clone()
-                } else {
-                    format!("#/components/schemas/{reference}")
-                };
+                let reference = crate::load::mapping_reference(reference);
                 mapping.push((
                     value.clone(),
                     self.loader.resolve(&schema.node, &reference)?,
