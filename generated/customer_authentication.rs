@@ -6,10 +6,11 @@
 #[allow(unused_imports)]
 use super::{types, Call};
 #[allow(unused_imports)]
-use ::rebilly_runtime::operation::{Binary, Empty, Json, Paged};
+use ::rebilly_runtime::operation::{AsBinary, AsText, Empty, Json, Paged, Raw, Text};
 #[allow(unused_imports)]
 use ::rebilly_runtime::{
-    Client, Error, Method, Operation, Page, Paginated, Request, Scheme, Security,
+    Binary, Client, Error, Method, Operation, Page, Paginated, ParamStyle, Request,
+    Scheme, Security, Style,
 };
 /// Operations of the `CustomerAuthentication` resource.
 ///

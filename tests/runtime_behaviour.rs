@@ -375,8 +375,11 @@ async fn a_connection_closed_mid_body_is_a_transport_error() {
 
 #[tokio::test]
 async fn a_success_body_that_is_not_json_is_a_decode_error_with_the_body() {
-    let server =
-        server_answering(ResponseTemplate::new(200).set_body_string("  <html>oops</html>\n")).await;
+    // Said to be JSON, and is not: a decode error.
+    let server = server_answering(
+        ResponseTemplate::new(200).set_body_raw("  {\"id\": oops\n", "application/json"),
+    )
+    .await;
     let err = client(&server)
         .customer_authentication()
         .get_credential("c")
@@ -384,8 +387,31 @@ async fn a_success_body_that_is_not_json_is_a_decode_error_with_the_body() {
         .unwrap_err();
     match &err {
         Error::Decode { status, body, .. } => {
-            assert_eq!((status.as_u16(), body.as_str()), (200, "<html>oops</html>"))
+            assert_eq!((status.as_u16(), body.as_str()), (200, "{\"id\": oops"))
         }
+        other => panic!("{other:?}"),
+    }
+    // Said to be something else (a proxy's HTML page): the media type is named.
+    let server = server_answering(
+        ResponseTemplate::new(200)
+            .set_body_raw("  <html>oops</html>\n", "text/html; charset=utf-8"),
+    )
+    .await;
+    let err = client(&server)
+        .customer_authentication()
+        .get_credential("c")
+        .await
+        .unwrap_err();
+    match &err {
+        Error::UnexpectedContentType {
+            status,
+            content_type,
+            body,
+            ..
+        } => assert_eq!(
+            (status.as_u16(), content_type.as_deref(), body.as_str()),
+            (200, Some("text/html"), "<html>oops</html>")
+        ),
         other => panic!("{other:?}"),
     }
 }

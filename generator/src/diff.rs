@@ -237,7 +237,8 @@ fn output_text(o: &Output) -> String {
         Output::Empty => "()".into(),
         Output::Json(t) => t.to_string(),
         Output::Page(t) => format!("Page<{t}>"),
-        Output::Bytes => "Vec<u8>".into(),
+        Output::Binary => "Binary".into(),
+        Output::Text => "String".into(),
     }
 }
 

@@ -359,6 +359,43 @@ pub struct Operation {
     pub output: Output,
     /// The constant of its security requirement (of [`Resource::security_sets`]).
     pub security_set: String,
+    /// The `Accept` header when the default output is not JSON: the media types it may come
+    /// in. Set once outputs are final.
+    pub accept: Option<String>,
+    /// The other media types a successful answer may come in, each reachable through a
+    /// typed setter of the call. Set once outputs are final.
+    pub alternatives: Vec<Alternative>,
+}
+
+/// A media type an operation can answer in besides its default one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    /// The media type asked for (`Accept`).
+    pub media_type: String,
+    /// Name of the call's setter that asks for it, e.g. `pdf`.
+    pub method_name: String,
+    /// Read as text (`String`) rather than bytes.
+    pub text: bool,
+}
+
+/// How a body in one media type is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// JSON, decoded into the schema's type.
+    Json,
+    /// Text (`text/*` without `format: binary`): a `String`.
+    Text,
+    /// Anything else, or `format: binary`: bytes with their content type.
+    Binary,
+}
+
+/// One media type of a response's `content`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Media {
+    /// The media type, e.g. `application/pdf`.
+    pub media_type: String,
+    /// How it is read.
+    pub kind: MediaKind,
 }
 
 /// What an operation's call returns, and so how its response is decoded.
@@ -371,8 +408,10 @@ pub enum Output {
     Json(TypeRef),
     /// A page of a collection of this item type (JSON array and `Pagination-*` headers).
     Page(TypeRef),
-    /// The raw bytes of a non-JSON body.
-    Bytes,
+    /// A body of another media type: bytes with their content type.
+    Binary,
+    /// A text body: a `String`.
+    Text,
 }
 
 /// Where a parameter goes.
@@ -403,6 +442,97 @@ pub struct Param {
     pub doc: Option<String>,
     /// How its setter (or, when required, the operation's method) takes it.
     pub argument: Argument,
+    /// How its value is written (`style`, `explode`, `allowReserved`).
+    pub style: ParamStyle,
+}
+
+/// OpenAPI's parameter styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `simple` (path, header).
+    Simple,
+    /// `label` (path).
+    Label,
+    /// `matrix` (path).
+    Matrix,
+    /// `form` (query).
+    Form,
+    /// `spaceDelimited` (query).
+    SpaceDelimited,
+    /// `pipeDelimited` (query).
+    PipeDelimited,
+    /// `deepObject` (query).
+    DeepObject,
+}
+
+impl Style {
+    /// Every style with its name in the spec and the locations it is defined for.
+    pub const ALL: [(&'static str, Style, &'static [ParamLocation]); 7] = [
+        (
+            "simple",
+            Style::Simple,
+            &[ParamLocation::Path, ParamLocation::Header],
+        ),
+        ("label", Style::Label, &[ParamLocation::Path]),
+        ("matrix", Style::Matrix, &[ParamLocation::Path]),
+        ("form", Style::Form, &[ParamLocation::Query]),
+        (
+            "spaceDelimited",
+            Style::SpaceDelimited,
+            &[ParamLocation::Query],
+        ),
+        (
+            "pipeDelimited",
+            Style::PipeDelimited,
+            &[ParamLocation::Query],
+        ),
+        ("deepObject", Style::DeepObject, &[ParamLocation::Query]),
+    ];
+
+    /// The name in the spec.
+    pub fn as_str(self) -> &'static str {
+        Style::ALL
+            .iter()
+            .find(|(_, s, _)| *s == self)
+            .map_or("simple", |(n, _, _)| n)
+    }
+}
+
+/// How a parameter's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamStyle {
+    /// `style`.
+    pub style: Style,
+    /// `explode`.
+    pub explode: bool,
+    /// `allowReserved` (query only).
+    pub allow_reserved: bool,
+}
+
+impl ParamStyle {
+    /// OpenAPI's default for a location: `form`, exploded, in the query; `simple` elsewhere.
+    pub fn default_for(location: ParamLocation) -> Self {
+        let style = match location {
+            ParamLocation::Query => Style::Form,
+            ParamLocation::Path | ParamLocation::Header => Style::Simple,
+        };
+        ParamStyle {
+            style,
+            explode: style == Style::Form,
+            allow_reserved: false,
+        }
+    }
+}
+
+/// How a request body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`: members as `form` parameters.
+    Form,
+    /// Bytes as given.
+    Bytes,
 }
 
 /// A request body.
@@ -410,6 +540,8 @@ pub struct Param {
 pub struct Body {
     /// Media type sent.
     pub media_type: String,
+    /// How it is written.
+    pub encoding: BodyEncoding,
     /// Body type.
     pub ty: TypeRef,
     /// Must be given.
@@ -429,6 +561,8 @@ pub struct SuccessResponse {
     pub body: Option<TypeRef>,
     /// Response headers documented for it.
     pub headers: Vec<String>,
+    /// Its media types, in spec order.
+    pub media: Vec<Media>,
     /// Doc text.
     pub doc: Option<String>,
 }

@@ -239,3 +239,47 @@ fn enum_values_that_differ_in_case_or_name_the_catch_all_keep_distinct_names() {
         ]
     );
 }
+
+/// One GET /things/{id} with `params` (YAML list items, indented under `parameters:`).
+fn with_params(params: &str) -> String {
+    let params = params.replace('\n', "\n        ");
+    format!("{HEAD}paths:\n  /things/{{id}}:\n    get:\n      operationId: GetThing\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n        {params}\n      responses:\n        '204': {{description: ok}}\n")
+}
+
+#[test]
+fn parameter_objects_are_linted() {
+    let e = error(&with_params(
+        "- {name: a, in: query, stlye: form, schema: {type: string}}\n- {name: b, in: qeury, schema: {type: string}}\n- {name: c, in: query, style: pipeDelimted, schema: {type: array, items: {type: string}}}\n- {name: d, in: query, style: matrix, schema: {type: string}}\n- {name: e, in: header, explode: yes-please, schema: {type: string}}",
+    ));
+    assert!(e.starts_with("5 error(s) in the spec"), "{e}");
+    for expected in [
+        "parameters/1/stlye (line 9): unknown parameter field `stlye`; did you mean `style`?",
+        "parameters/2/in (line 10): `in: qeury` is not a parameter location (query, header, path, cookie); did you mean `query`?",
+        "parameters/3/style (line 11): `style: pipeDelimted` is not a parameter style; did you mean `pipeDelimited`?",
+        "parameters/4/style (line 12): `style: matrix` is not allowed in the query (allowed: form, spaceDelimited, pipeDelimited, deepObject)",
+        "parameters/5/explode (line 13): `explode` must be true or false",
+    ] {
+        assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
+    }
+}
+
+#[test]
+fn parameter_styles_the_spec_leaves_undefined_are_warnings() {
+    let spec = with_params(
+        "- {name: a, in: query, style: deepObject, schema: {type: array, items: {type: string}}}\n- {name: b, in: query, style: pipeDelimited, schema: {type: string}}\n- {name: c, in: query, schema: {type: array, items: {type: array, items: {type: string}}}}\n- {name: d, in: query, content: {application/json: {schema: {type: object}}}}\n- {name: e, in: header, allowReserved: true, schema: {type: string}}\n- {name: f, in: query, x-note: fine, summary: nope, schema: {type: string}}",
+    );
+    let w = warnings(&gen(&spec));
+    for expected in [
+        "parameters/1/style (line 9): `style: deepObject` is defined for objects only",
+        "parameters/2/style (line 10): `style: pipeDelimited` is defined for arrays and objects",
+        "parameters/3 (line 11): `style: form` does not define how nested arrays or objects are written",
+        "parameters/4/content (line 12): parameter `d` has no `schema`",
+        "parameters/5/allowReserved (line 13): `allowReserved` applies to query parameters only",
+        "parameters/6/summary (line 14): unknown parameter field `summary` is ignored",
+    ] {
+        assert!(w.iter().any(|l| l.contains(expected)), "missing {expected:?} in:\n{w:#?}");
+    }
+    assert_eq!(w.len(), 6, "{w:#?}");
+    let strict = try_gen(&spec, &Filter::default()).unwrap().strict();
+    assert!(strict.is_err());
+}

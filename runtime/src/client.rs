@@ -7,21 +7,19 @@ use std::time::{Duration, Instant};
 
 use futures::Stream;
 use http::header::{ACCEPT, CONTENT_TYPE};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue, StatusCode};
 
 use crate::budget::{Pool, RetryBudget};
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::hook::{Attempt, AttemptOutcome, Hook};
-use crate::operation::{Decoder as _, Operation, Paginated};
+use crate::media::{read_limited, Download, ReadError, DEFAULT_MAX_BODY};
+use crate::operation::{Decoder as _, Operation, Paginated, JSON_ACCEPT};
 use crate::paginate::paginate;
 use crate::request::{header_pair, Request};
 use crate::response::{RawResponse, Response};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
-
-/// Media types the SDK reads: JSON bodies, and problem details for errors.
-const ACCEPT_VALUE: &str = "application/json, application/problem+json";
 
 /// Where the API is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,9 +52,15 @@ pub struct Config {
     retry_budget: Option<RetryBudget>,
     page_size: i64,
     user_agent: String,
+    max_body_size: usize,
 }
 
 impl Config {
+    /// The longest body read into memory, in bytes.
+    pub fn max_body_size(&self) -> usize {
+        self.max_body_size
+    }
+
     /// The base URL operations' paths are appended to (includes `/organizations/{id}` when set).
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -152,6 +156,7 @@ pub struct ClientBuilder<C = Client> {
     retry: RetryPolicy,
     retry_budget: Option<RetryBudget>,
     page_size: i64,
+    max_body_size: usize,
     http: Option<reqwest::ClientBuilder>,
     user_agent: String,
     hooks: Vec<Arc<dyn Hook>>,
@@ -194,6 +199,7 @@ impl<C> ClientBuilder<C> {
             retry: RetryPolicy::default(),
             retry_budget: Some(RetryBudget::default()),
             page_size: 100,
+            max_body_size: DEFAULT_MAX_BODY,
             http: None,
             user_agent: format!("rebilly-rust-sdk/{}", env!("CARGO_PKG_VERSION")),
             hooks: Vec::new(),
@@ -299,6 +305,15 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// The longest body read into memory, in bytes (JSON, text, bytes and error bodies;
+    /// default 64 MiB). A longer one ends the call with [`Error::BodyTooLarge`] as soon as it
+    /// passes the limit, instead of being read until the timeout. Bodies streamed with
+    /// [`Client::download`] have no limit.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
     /// Your own HTTP settings (proxy, TLS, pool, default headers), as a `reqwest::ClientBuilder`.
     ///
     /// The SDK sets two things on it before building: its `User-Agent` (extend it with
@@ -395,6 +410,7 @@ impl<C> ClientBuilder<C> {
             retry_budget: self.retry_budget,
             page_size: self.page_size,
             user_agent: self.user_agent,
+            max_body_size: self.max_body_size,
         };
         Ok(C::from(Client {
             inner: Arc::new(Inner {
@@ -550,6 +566,7 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<Response<O::Output>, Error> {
         let mut request = Request::at::<O>(&self.inner.config.base_url);
+        request.accept = operation.accept();
         operation.describe(&mut request)?;
         let response = self.execute(request, options).await?;
         O::Decoder::decode(response)
@@ -590,6 +607,45 @@ impl Client {
         request: Request,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
+        let (status, headers, body) = self.run(request, options, false).await?;
+        let body = match body {
+            Body::Full(bytes) => bytes,
+            // Not asked for: a live body is only kept when streaming.
+            Body::Live(_) => return Err(Error::Config("a body left unread".into())),
+        };
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Calls `operation` and returns its 2xx response with the body unread, to stream it to
+    /// a file or writer ([`Download`]). Retries end once the status and headers arrive; the
+    /// body is read as the caller reads it, with no size limit, and no deadline or retry
+    /// covers it (the client's timeout per attempt still does).
+    pub async fn download<O: Operation>(
+        &self,
+        operation: &O,
+        options: &RequestOptions,
+    ) -> Result<Download, Error> {
+        let mut request = Request::at::<O>(&self.inner.config.base_url);
+        request.accept = operation.accept();
+        operation.describe(&mut request)?;
+        let (status, headers, body) = self.run(request, options, true).await?;
+        Ok(match body {
+            Body::Live(response) => Download::live(response, headers),
+            Body::Full(bytes) => Download::buffered(status, headers, bytes),
+        })
+    }
+
+    /// The call inside its span and its deadline.
+    async fn run(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+        stream: bool,
+    ) -> Result<Answer, Error> {
         #[cfg(feature = "tracing")]
         let span = tracing::info_span!(
             "rebilly.call",
@@ -606,11 +662,11 @@ impl Client {
                 // Everything of the call is inside this future: at the deadline, or when the
                 // caller drops it, nothing of it keeps running (no task is spawned).
                 Some(deadline) => {
-                    tokio::time::timeout(deadline, self.attempts(request, options, &span))
+                    tokio::time::timeout(deadline, self.attempts(request, options, &span, stream))
                         .await
                         .unwrap_or(Err(Error::Deadline(deadline)))
                 }
-                None => self.attempts(request, options, &span).await,
+                None => self.attempts(request, options, &span, stream).await,
             }
         };
         // Without a subscriber that wants the span, the call runs without one.
@@ -621,21 +677,10 @@ impl Client {
         call.await
     }
 
-    async fn attempts(
-        &self,
-        mut request: Request,
-        options: &RequestOptions,
-        span: &Trace,
-    ) -> Result<RawResponse, Error> {
-        #[cfg(not(feature = "tracing"))]
-        let _ = span;
+    /// The URL, headers (credentials included) and body of a request, built once per call.
+    fn prepare(&self, mut request: Request, options: &RequestOptions) -> Result<Prepared, Error> {
         let credentials = options.credentials.as_ref().unwrap_or(&self.credentials);
-        let (operation, template) = (request.operation, request.template);
         let config = &self.inner.config;
-        let policy = options.retry.as_ref().unwrap_or(&config.retry);
-        // The client's timeout is the HTTP client's default; only an override is set per call.
-        let timeout = options.timeout;
-
         let url = if request.absolute {
             reqwest::Url::parse(request.finish_path()?)
         } else {
@@ -647,13 +692,19 @@ impl Client {
         };
         let mut url = url.map_err(|e| Error::Encode(format!("URL {:?}: {e}", request.path)))?;
         if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&request.query);
+            url.set_query(Some(&request.query));
         }
         // Room for what reqwest adds too (its default headers: the user agent), so that the map
         // never grows.
         let mut headers =
             HeaderMap::with_capacity(5 + request.headers.len() + options.headers.len());
-        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_VALUE));
+        let accept = if request.accept == JSON_ACCEPT {
+            HeaderValue::from_static(JSON_ACCEPT)
+        } else {
+            HeaderValue::from_str(request.accept)
+                .map_err(|_| Error::Encode(format!("Accept {:?}", request.accept)))?
+        };
+        headers.insert(ACCEPT, accept);
         for (name, value) in request.headers {
             headers.append(name, value);
         }
@@ -666,26 +717,30 @@ impl Client {
             headers.insert(CONTENT_TYPE, media);
             bytes
         });
-        let method = request.method;
+        Ok(Prepared {
+            method: request.method,
+            url,
+            headers,
+            body,
+        })
+    }
+
+    async fn attempts(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+        span: &Trace,
+        stream: bool,
+    ) -> Result<Answer, Error> {
+        #[cfg(not(feature = "tracing"))]
+        let _ = span;
+        let (operation, template) = (request.operation, request.template);
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.config.retry);
+        let prepared = self.prepare(request, options)?;
+        let method = prepared.method.clone();
         // Each attempt but the last sends a copy (the body is reference-counted, not copied);
         // the last one, the only one without retries, sends the request itself.
-        let mut parts = Some((url, headers, body));
-        let mut attempt_request = |last: bool| {
-            let (url, headers, body) = if last {
-                parts.take()?
-            } else {
-                let (url, headers, body) = parts.as_ref()?;
-                (url.clone(), headers.clone(), body.clone())
-            };
-            let mut attempt = reqwest::Request::new(method.clone(), url);
-            *attempt.headers_mut() = headers;
-            *attempt.body_mut() = body.map(reqwest::Body::from);
-            if timeout.is_some() {
-                *attempt.timeout_mut() = timeout;
-            }
-            Some(attempt)
-        };
-
+        let mut parts = Some(prepared);
         // Only a call that may be retried needs to know when it started.
         let started = (policy.max_attempts > 1).then(Instant::now);
         let budget = self.inner.budget.as_ref();
@@ -693,127 +748,241 @@ impl Client {
         let mut taken = 0;
         let mut attempt = 1;
         loop {
-            let Some(mut sent) = attempt_request(attempt >= policy.max_attempts) else {
+            let last = attempt >= policy.max_attempts;
+            let Some(sent) = Prepared::attempt(&mut parts, last, options.timeout) else {
                 return Err(Error::Config("no request left to send".into()));
             };
             #[cfg(feature = "tracing")]
             span.record("attempts", attempt);
-            let hooks = &self.inner.hooks;
-            let info = (!hooks.is_empty()).then_some(Attempt {
+            let info = Attempt {
                 operation,
                 method: &method,
                 path_template: template,
                 number: attempt,
-            });
-            if let Some(info) = &info {
-                for hook in hooks {
-                    hook.before_attempt(info, &mut sent);
-                }
-            }
-            let sent_at = info.is_some().then(Instant::now);
-            #[cfg(feature = "test-util")]
-            let mock = self.inner.mock.as_ref();
-            #[cfg(not(feature = "test-util"))]
-            let mock: Option<&NoMock> = None;
-            let outcome = match mock {
-                Some(mock) => Ok(mock.answer(operation, sent)),
-                None => match self.inner.http.execute(sent).await {
-                    Ok(mut response) => {
-                        let status = response.status();
-                        let headers = std::mem::take(response.headers_mut());
-                        response.bytes().await.map(|body| (status, headers, body))
-                    }
-                    Err(e) => Err(e),
-                },
             };
-            if let (Some(info), Some(sent_at)) = (&info, sent_at) {
-                let elapsed = sent_at.elapsed();
-                let seen = match &outcome {
-                    Ok((status, headers, _)) => AttemptOutcome::Response {
-                        status: *status,
-                        headers,
-                        elapsed,
-                    },
-                    Err(e) => AttemptOutcome::Failed {
-                        timeout: e.is_timeout(),
-                        elapsed,
-                    },
-                };
-                for hook in hooks {
-                    hook.after_attempt(info, &seen);
-                }
-            }
+            let outcome = self.attempt(sent, &info, stream).await;
             #[cfg(feature = "tracing")]
             if let Ok((status, _, _)) = &outcome {
                 span.record("status", status.as_u16());
             }
-            let (wait, error) = match outcome {
-                Ok((status, headers, body)) if status.is_success() => {
+            let (wait, error) = match judge(outcome, policy, &method, attempt) {
+                Ok(answer) => {
                     if let Some(budget) = budget {
                         budget.succeeded(taken);
                     }
-                    return Ok(RawResponse {
-                        status,
-                        headers,
-                        body,
-                    });
+                    return Ok(answer);
                 }
-                Ok((status, headers, _)) if status.is_redirection() => {
-                    return Err(Error::Redirect {
-                        status,
-                        location: headers
-                            .get(http::header::LOCATION)
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned),
-                        headers: Box::new(headers),
-                    })
-                }
-                Ok((status, headers, body)) => {
-                    let wait = policy.after_status(status, &headers, &method, attempt);
-                    (wait, Error::from_response(status, headers, &body))
-                }
-                Err(e) => {
-                    // A connection that was never established cannot have reached the server.
-                    let wait = (e.is_connect() || policy.may_repeat(&method))
-                        .then(|| policy.backoff(attempt));
-                    (
-                        wait,
-                        if e.is_timeout() {
-                            Error::Timeout(e)
-                        } else {
-                            Error::Transport(e)
-                        },
-                    )
-                }
+                Err(Verdict::Fail(error)) => return Err(error),
+                Err(Verdict::Retry(wait, error)) => (wait, error),
             };
             let allowed = |wait: Duration| {
                 attempt < policy.max_attempts
                     && started.is_some_and(|t| t.elapsed() + wait <= policy.max_elapsed)
             };
-            let paid = |after_timeout: bool| match budget {
-                None => Some(0),
-                Some(budget) => budget.withdraw(after_timeout),
+            let Some(wait) = wait.filter(|w| allowed(*w)) else {
+                return Err(error);
             };
-            match wait {
-                Some(wait) if allowed(wait) => {
-                    let Some(cost) = paid(matches!(error, Error::Timeout(_))) else {
+            let cost = match budget {
+                None => 0,
+                Some(budget) => match budget.withdraw(matches!(error, Error::Timeout(_))) {
+                    Some(cost) => cost,
+                    None => {
                         #[cfg(feature = "tracing")]
                         tracing::debug!(attempt, "retry budget spent: not retried");
                         return Err(error);
-                    };
-                    taken += cost;
-                    #[cfg(feature = "tracing")]
-                    tracing::info!(
-                        attempt,
-                        wait_ms = wait.as_millis() as u64,
-                        reason = %retry_reason(&error),
-                        "retrying"
-                    );
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                _ => return Err(error),
+                    }
+                },
+            };
+            taken += cost;
+            #[cfg(feature = "tracing")]
+            tracing::info!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                reason = %retry_reason(&error),
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: the hooks before it, the exchange (with the test mock or the network),
+    /// and the hooks after it.
+    async fn attempt(
+        &self,
+        mut sent: reqwest::Request,
+        info: &Attempt<'_>,
+        stream: bool,
+    ) -> Result<Answer, Failure> {
+        let hooks = &self.inner.hooks;
+        for hook in hooks {
+            hook.before_attempt(info, &mut sent);
+        }
+        let sent_at = (!hooks.is_empty()).then(Instant::now);
+        #[cfg(feature = "test-util")]
+        let mock = self.inner.mock.as_ref();
+        #[cfg(not(feature = "test-util"))]
+        let mock: Option<&NoMock> = None;
+        let outcome = match mock {
+            Some(mock) => {
+                let (status, headers, body) = mock.answer(info.operation, sent);
+                Ok((status, headers, Body::Full(body)))
             }
+            None => match self.inner.http.execute(sent).await {
+                Ok(response) => self.receive(response, stream).await,
+                Err(e) => Err(Failure::Http(e)),
+            },
+        };
+        if let Some(sent_at) = sent_at {
+            let elapsed = sent_at.elapsed();
+            let seen = match &outcome {
+                Ok((status, headers, _)) => AttemptOutcome::Response {
+                    status: *status,
+                    headers,
+                    elapsed,
+                },
+                Err(e) => AttemptOutcome::Failed {
+                    timeout: matches!(e, Failure::Http(e) if e.is_timeout()),
+                    elapsed,
+                },
+            };
+            for hook in hooks {
+                hook.after_attempt(info, &seen);
+            }
+        }
+        outcome
+    }
+
+    /// The status, headers and body of a response: the body read up to the size limit, or
+    /// left unread for a success that is streamed.
+    async fn receive(
+        &self,
+        mut response: reqwest::Response,
+        stream: bool,
+    ) -> Result<Answer, Failure> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        if stream && status.is_success() {
+            return Ok((status, headers, Body::Live(response)));
+        }
+        match read_limited(&mut response, self.inner.config.max_body_size).await {
+            Ok(body) => Ok((status, headers, Body::Full(body))),
+            Err(ReadError::Http(e)) => Err(Failure::Http(e)),
+            Err(ReadError::TooLarge) => {
+                Err(Failure::TooLarge(status, self.inner.config.max_body_size))
+            }
+        }
+    }
+}
+
+/// The status, headers and body of an answer.
+type Answer = (StatusCode, HeaderMap, Body);
+
+/// A response body: read, or (a download's) still on the connection.
+enum Body {
+    Full(bytes::Bytes),
+    Live(reqwest::Response),
+}
+
+/// Why an attempt brought back no answer.
+enum Failure {
+    Http(reqwest::Error),
+    TooLarge(StatusCode, usize),
+}
+
+/// What to do after an attempt that did not succeed.
+enum Verdict {
+    /// Retry after the wait, if the policy and the budget allow; else this error.
+    Retry(Option<Duration>, Error),
+    /// Stop with this error.
+    Fail(Error),
+}
+
+/// The request of a call, built once; each attempt sends it or a copy of it.
+struct Prepared {
+    method: reqwest::Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: Option<bytes::Bytes>,
+}
+
+impl Prepared {
+    /// The request of one attempt: a copy, or for the `last` one the request itself.
+    fn attempt(
+        parts: &mut Option<Prepared>,
+        last: bool,
+        timeout: Option<Duration>,
+    ) -> Option<reqwest::Request> {
+        let Prepared {
+            method,
+            url,
+            headers,
+            body,
+        } = if last {
+            parts.take()?
+        } else {
+            let p = parts.as_ref()?;
+            Prepared {
+                method: p.method.clone(),
+                url: p.url.clone(),
+                headers: p.headers.clone(),
+                body: p.body.clone(),
+            }
+        };
+        let mut attempt = reqwest::Request::new(method, url);
+        *attempt.headers_mut() = headers;
+        *attempt.body_mut() = body.map(reqwest::Body::from);
+        // The client's timeout is the HTTP client's default; only an override is set per call.
+        if timeout.is_some() {
+            *attempt.timeout_mut() = timeout;
+        }
+        Some(attempt)
+    }
+}
+
+/// A 2xx answer, or what to do after an attempt that brought none.
+fn judge(
+    outcome: Result<Answer, Failure>,
+    policy: &RetryPolicy,
+    method: &reqwest::Method,
+    attempt: u32,
+) -> Result<Answer, Verdict> {
+    match outcome {
+        Ok(answer) if answer.0.is_success() => Ok(answer),
+        Ok((status, headers, _)) if status.is_redirection() => {
+            Err(Verdict::Fail(Error::Redirect {
+                status,
+                location: headers
+                    .get(http::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+                headers: Box::new(headers),
+            }))
+        }
+        Ok((status, headers, body)) => {
+            let wait = policy.after_status(status, &headers, method, attempt);
+            let body = match &body {
+                Body::Full(bytes) => bytes.as_ref(),
+                Body::Live(_) => &[],
+            };
+            Err(Verdict::Retry(
+                wait,
+                Error::from_response(status, headers, body),
+            ))
+        }
+        Err(Failure::TooLarge(status, limit)) => {
+            Err(Verdict::Fail(Error::BodyTooLarge { status, limit }))
+        }
+        Err(Failure::Http(e)) => {
+            // A connection that was never established cannot have reached the server.
+            let wait =
+                (e.is_connect() || policy.may_repeat(method)).then(|| policy.backoff(attempt));
+            let error = if e.is_timeout() {
+                Error::Timeout(e)
+            } else {
+                Error::Transport(e)
+            };
+            Err(Verdict::Retry(wait, error))
         }
     }
 }

@@ -77,6 +77,32 @@ pub enum Error {
     /// A request value could not be encoded.
     #[error("could not encode the request: {0}")]
     Encode(String),
+    /// A body was longer than the client's limit on bodies read into memory (see
+    /// `ClientBuilder::max_body_size`); reading stopped there. A download streamed with
+    /// `download()` has no limit.
+    #[error("HTTP {status}: the body is longer than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A success response in another media type than the one asked for (a PDF where JSON
+    /// was expected, a body that is not UTF-8 text).
+    #[error("HTTP {status}: expected {expected}, the body is {}: {body}", content_type.as_deref().unwrap_or("of no stated type"))]
+    UnexpectedContentType {
+        /// The status.
+        status: StatusCode,
+        /// What was expected.
+        expected: &'static str,
+        /// The `Content-Type` received.
+        content_type: Option<String>,
+        /// The body, trimmed (at most 8 KiB; bytes that are not UTF-8 replaced).
+        body: String,
+    },
+    /// Writing a downloaded body failed (the file or writer refused it).
+    #[error("could not write the body: {0}")]
+    Write(#[source] std::io::Error),
 }
 
 /// An error response from the API, with its problem details.
@@ -193,6 +219,8 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedResponse { status, .. }
             | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. }
+            | Error::UnexpectedContentType { status, .. }
             | Error::Redirect { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => e.status(),
             _ => None,

@@ -14,6 +14,7 @@ mod error;
 #[cfg(feature = "fidelity")]
 pub mod fidelity;
 mod hook;
+mod media;
 pub mod object;
 pub mod operation;
 mod paginate;
@@ -21,6 +22,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod style;
 pub mod tagged;
 #[cfg(feature = "test-util")]
 pub mod test_util;
@@ -32,12 +34,14 @@ pub use client::{
 pub use credentials::{Credentials, Scheme};
 pub use error::{ApiError, Error, InvalidField, Problem};
 pub use hook::{Attempt, AttemptOutcome, Hook};
+pub use media::{Binary, Download};
 pub use operation::{Operation, Paginated, Security};
 pub use paginate::paginate;
 pub use request::{path_segment, Request};
 pub use response::{Page, RateLimit, RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use style::{ParamStyle, Style};
 
 pub use chrono;
 pub use futures;

@@ -2,20 +2,12 @@
 
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::credentials::Scheme;
 use crate::error::Error;
 use crate::operation::Operation;
-
-/// Characters escaped in a path segment: all but the RFC 3986 unreserved ones.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+use crate::style::{self, ParamStyle};
 
 /// One request of an operation, before credentials and the base URL are added.
 #[derive(Debug, Clone)]
@@ -32,9 +24,12 @@ pub struct Request {
     pub(crate) absolute: bool,
     pub(crate) operation: &'static str,
     pub(crate) security: &'static [&'static [Scheme]],
-    pub(crate) query: Vec<(String, String)>,
+    /// The query string, encoded (without the `?`).
+    pub(crate) query: String,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<(HeaderValue, Bytes)>,
+    /// The `Accept` header.
+    pub(crate) accept: &'static str,
 }
 
 impl Request {
@@ -54,9 +49,10 @@ impl Request {
             absolute: false,
             operation,
             security,
-            query: Vec::new(),
+            query: String::new(),
             headers: Vec::new(),
             body: None,
+            accept: crate::operation::JSON_ACCEPT,
         }
     }
 
@@ -79,15 +75,27 @@ impl Request {
             absolute: !base.is_empty(),
             operation: O::ID,
             security: O::SECURITY,
-            query: Vec::new(),
+            query: String::new(),
             headers: Vec::new(),
             body: None,
+            accept: crate::operation::JSON_ACCEPT,
         }
     }
 
     /// Fills the next `{parameter}` of the path template with `value`, percent-encoded as
-    /// one path segment.
+    /// one path segment (style `simple`, not exploded: OpenAPI's default).
     pub fn path_param<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.path_param_styled("", value, ParamStyle::SIMPLE)
+    }
+
+    /// Fills the next `{parameter}` of the path template with `value`, the parameter `name`,
+    /// written in `style` (`simple`, `label` or `matrix`).
+    pub fn path_param_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Result<(), Error> {
         let Some(start) = self.rest.find('{') else {
             return Err(Error::Encode(format!(
                 "{}: more path parameters than the path has",
@@ -97,12 +105,10 @@ impl Request {
         let end = self.rest[start..]
             .find('}')
             .map_or(self.rest.len(), |len| start + len + 1);
+        let value = serde_json::to_value(value)
+            .map_err(|e| Error::Encode(format!("path parameter: {e}")))?;
         self.path.push_str(&self.rest[..start]);
-        match serde_json::to_value(value) {
-            Ok(Value::String(text)) => push_segment(&mut self.path, &text),
-            Ok(other) => push_segment(&mut self.path, &scalar_text(other)),
-            Err(e) => return Err(Error::Encode(format!("path parameter: {e}"))),
-        }
+        style::write_path(&mut self.path, name, &value, style);
         self.rest = &self.rest[end..];
         Ok(())
     }
@@ -122,32 +128,84 @@ impl Request {
         Ok(&self.path)
     }
 
-    /// Adds a query parameter. Lists repeat the name; objects become `name[key]=value`;
-    /// `None` (JSON `null`) adds nothing.
+    /// Adds a query parameter in style `form`, exploded (OpenAPI's default): lists repeat the
+    /// name, objects become one parameter per member; `None` (JSON `null`) adds nothing.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        self.query_styled(name, value, ParamStyle::QUERY)
+    }
+
+    /// Adds a query parameter written in `style` (`form`, `spaceDelimited`,
+    /// `pipeDelimited` or `deepObject`); `None` (JSON `null`) adds nothing.
+    pub fn query_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Result<(), Error> {
         let value = serde_json::to_value(value)
             .map_err(|e| Error::Encode(format!("query parameter {name}: {e}")))?;
-        push_flat(&mut self.query, name.to_string(), value);
+        style::write_query(&mut self.query, name, &value, style);
         Ok(())
     }
 
-    /// Adds a header parameter. Lists are joined with commas; `None` (JSON `null`) adds
-    /// nothing.
+    /// Adds a header parameter (style `simple`, not exploded): lists are joined with commas,
+    /// objects are `key,value` pairs; `None` (JSON `null`) adds nothing.
     pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        self.header_styled(name, value, ParamStyle::SIMPLE)
+    }
+
+    /// Adds a header parameter written in `style` (`simple`; exploded, objects are
+    /// `key=value` pairs); `None` (JSON `null`) adds nothing.
+    pub fn header_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Result<(), Error> {
         let value = serde_json::to_value(value)
             .map_err(|e| Error::Encode(format!("header {name}: {e}")))?;
-        let text = match value {
-            Value::Null => return Ok(()),
-            Value::Array(items) => items
-                .into_iter()
-                .map(scalar_text)
-                .collect::<Vec<_>>()
-                .join(","),
-            other => scalar_text(other),
+        let Some(text) = style::header_text(&value, style) else {
+            return Ok(());
         };
         let header = header_pair(name, &text)?;
         self.headers.push(header);
         Ok(())
+    }
+
+    /// Where the request goes, relative to the base URL: the path with every parameter
+    /// filled and the query string (`/items/.a.b?sort=-id,x`), or [`Error::Encode`] naming a
+    /// path parameter that was not given.
+    pub fn path_and_query(&self) -> Result<String, Error> {
+        if let Some(start) = self.rest.find('{') {
+            let missing = self.rest[start..].split_inclusive('}').next().unwrap_or("");
+            return Err(Error::Encode(format!(
+                "{}: path parameter {missing} not given",
+                self.operation
+            )));
+        }
+        let mut out = format!("{}{}", self.path, self.rest);
+        if !self.query.is_empty() {
+            out.push('?');
+            out.push_str(&self.query);
+        }
+        Ok(out)
+    }
+
+    /// The headers set by parameters (not yet the credentials or `Accept`).
+    pub fn headers(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
+        self.headers.iter().map(|(n, v)| (n, v))
+    }
+
+    /// The body set so far, with its media type.
+    pub fn body(&self) -> Option<(&HeaderValue, &[u8])> {
+        self.body
+            .as_ref()
+            .map(|(media, bytes)| (media, bytes.as_ref()))
+    }
+
+    /// The query string so far, encoded.
+    pub fn query_string(&self) -> &str {
+        &self.query
     }
 
     /// Sets a JSON body.
@@ -159,6 +217,28 @@ impl Request {
         let bytes =
             serde_json::to_vec(body).map_err(|e| Error::Encode(format!("request body: {e}")))?;
         self.body = Some((media_value(media_type)?, Bytes::from(bytes)));
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body: each member of `body` (an object) as
+    /// a `form` parameter, exploded (OpenAPI's default encoding for this media type).
+    pub fn form_body<T: Serialize + ?Sized>(
+        &mut self,
+        media_type: &str,
+        body: &T,
+    ) -> Result<(), Error> {
+        let value =
+            serde_json::to_value(body).map_err(|e| Error::Encode(format!("request body: {e}")))?;
+        let serde_json::Value::Object(members) = value else {
+            return Err(Error::Encode(
+                "a form body must be an object with members".into(),
+            ));
+        };
+        let mut text = String::new();
+        for (name, member) in &members {
+            style::write_query(&mut text, name, member, ParamStyle::QUERY);
+        }
+        self.body = Some((media_value(media_type)?, Bytes::from(text)));
         Ok(())
     }
 
@@ -197,50 +277,18 @@ pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, Header
     Ok((header, value))
 }
 
-fn scalar_text(value: Value) -> String {
-    match value {
-        Value::String(s) => s,
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn push_flat(out: &mut Vec<(String, String)>, name: String, value: Value) {
-    match value {
-        Value::Null => {}
-        Value::Array(items) => {
-            for item in items {
-                push_flat(out, name.clone(), item);
-            }
-        }
-        Value::Object(members) => {
-            for (k, v) in members {
-                push_flat(out, format!("{name}[{k}]"), v);
-            }
-        }
-        other => out.push((name, scalar_text(other))),
-    }
-}
-
 /// A path parameter value, percent-encoded as one path segment.
 pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
-    let text = serde_json::to_value(value)
-        .map(scalar_text)
-        .unwrap_or_default();
-    let mut out = String::with_capacity(text.len());
-    push_segment(&mut out, &text);
+    let text = serde_json::to_value(value).unwrap_or_default();
+    let mut out = String::new();
+    style::write_path(&mut out, "", &text, ParamStyle::SIMPLE);
     out
-}
-
-fn push_segment(out: &mut String, text: &str) {
-    for part in utf8_percent_encode(text, SEGMENT) {
-        out.push_str(part);
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::style::Style;
 
     struct Exchange;
     impl Operation for Exchange {
@@ -290,21 +338,48 @@ mod tests {
         let mut r = Request::new(reqwest::Method::GET, "/x".into(), "op", &[]);
         r.query("limit", &10).unwrap();
         r.query("tags", &["a", "b"]).unwrap();
-        r.query("filter", &serde_json::json!({"k": "v"})).unwrap();
+        r.query_styled("sort", &["-id", "x"], ParamStyle::new(Style::Form, false))
+            .unwrap();
+        r.query_styled(
+            "filter",
+            &serde_json::json!({"k": "v"}),
+            ParamStyle::new(Style::DeepObject, true),
+        )
+        .unwrap();
         r.query("absent", &Option::<i32>::None).unwrap();
-        let q: Vec<(&str, &str)> = r
-            .query
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
         assert_eq!(
-            q,
-            vec![
-                ("limit", "10"),
-                ("tags", "a"),
-                ("tags", "b"),
-                ("filter[k]", "v")
-            ]
+            r.query_string(),
+            "limit=10&tags=a&tags=b&sort=-id,x&filter[k]=v"
         );
+    }
+
+    #[test]
+    fn form_bodies_are_form_encoded() {
+        let mut r = Request::new(reqwest::Method::POST, "/x".into(), "op", &[]);
+        let body = serde_json::json!({"a": "x y&z", "list": [1, 2], "none": null});
+        r.form_body("application/x-www-form-urlencoded", &body)
+            .unwrap();
+        let (media, bytes) = r.body.clone().unwrap();
+        assert_eq!(media, "application/x-www-form-urlencoded");
+        assert_eq!(&bytes[..], b"a=x%20y%26z&list=1&list=2");
+        assert!(matches!(
+            r.form_body("application/x-www-form-urlencoded", &[1]),
+            Err(Error::Encode(_))
+        ));
+    }
+
+    #[test]
+    fn path_parameters_in_their_styles() {
+        let mut r = Request::of::<Exchange>();
+        r.path_param_styled("token", &["a", "b"], ParamStyle::new(Style::Label, true))
+            .unwrap();
+        r.path_param_styled("n", &7, ParamStyle::new(Style::Matrix, false))
+            .unwrap();
+        r.query("q", "x y").unwrap();
+        assert_eq!(
+            r.path_and_query().unwrap(),
+            "/tokens/.a.b/exchange/;n=7?q=x%20y"
+        );
+        assert_eq!(r.finish_path().unwrap(), "/tokens/.a.b/exchange/;n=7");
     }
 }

@@ -6,6 +6,7 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::{body_text, Error};
+use crate::media::{is_json, media_type, Binary};
 
 /// A decoded response: the body plus the status and headers it came with.
 #[derive(Debug, Clone)]
@@ -147,11 +148,22 @@ impl RawResponse {
     }
 
     fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|source| Error::Decode {
-            status: self.status,
-            expected: std::any::type_name::<T>(),
-            body: body_text(&self.body),
-            source,
+        serde_json::from_slice(&self.body).map_err(|source| {
+            // A body that is not JSON and says so: the server answered in another media type.
+            match media_type(&self.headers).filter(|m| !is_json(m)) {
+                Some(other) => Error::UnexpectedContentType {
+                    status: self.status,
+                    expected: "JSON",
+                    content_type: Some(other),
+                    body: body_text(&self.body),
+                },
+                None => Error::Decode {
+                    status: self.status,
+                    expected: std::any::type_name::<T>(),
+                    body: body_text(&self.body),
+                    source,
+                },
+            }
         })
     }
 
@@ -184,10 +196,24 @@ impl RawResponse {
         Ok(self.wrap(()))
     }
 
-    /// The raw body (PDF, CSV, images…).
-    pub fn bytes(mut self) -> Result<Response<Vec<u8>>, Error> {
-        let body = std::mem::take(&mut self.body).to_vec();
+    /// The body as bytes, with its content type (PDF, CSV, images…).
+    pub fn binary(mut self) -> Result<Response<Binary>, Error> {
+        let body = Binary::new(media_type(&self.headers), std::mem::take(&mut self.body));
         Ok(self.wrap(body))
+    }
+
+    /// A text body (`text/plain`, `text/csv`…), which must be UTF-8.
+    pub fn text(mut self) -> Result<Response<String>, Error> {
+        let body = std::mem::take(&mut self.body);
+        match String::from_utf8(body.to_vec()) {
+            Ok(text) => Ok(self.wrap(text)),
+            Err(_) => Err(Error::UnexpectedContentType {
+                status: self.status,
+                expected: "UTF-8 text",
+                content_type: media_type(&self.headers),
+                body: body_text(&body),
+            }),
+        }
     }
 }
 

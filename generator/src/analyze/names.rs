@@ -50,6 +50,8 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 /// Names imported into every resource module (from the runtime, and the module root's `Call`):
 /// no operation's type may take them.
 pub const RUNTIME_NAMES: &[&str] = &[
+    "AsBinary",
+    "AsText",
     "Binary",
     "BoxFuture",
     "Call",
@@ -63,11 +65,15 @@ pub const RUNTIME_NAMES: &[&str] = &[
     "Page",
     "Paged",
     "Paginated",
+    "ParamStyle",
+    "Raw",
     "Request",
     "RequestOptions",
     "Response",
     "Scheme",
     "Security",
+    "Style",
+    "Text",
 ];
 
 /// Keywords that cannot be raw identifiers.

@@ -3,6 +3,7 @@
 //! Which operations, and their names, are decided first, for all of them at once
 //! ([`plan`]); then each is read into its resource.
 
+mod params;
 mod plan;
 
 pub use plan::{plan, Planned};
@@ -15,8 +16,9 @@ use super::schemas::Types;
 use crate::diag::{Error, Result, Warning};
 use crate::load::{Loader, Node};
 use crate::model::{
-    Argument, Body, ErrorResponse, Operation, Output, Pagination, Param, ParamLocation, Resource,
-    SecurityScheme, SecuritySet, SuccessResponse, TypeRef,
+    Alternative, Argument, Body, BodyEncoding, ErrorResponse, Media, MediaKind, Operation, Output,
+    Pagination, Param, ParamLocation, Resource, SecurityScheme, SecuritySet, SuccessResponse,
+    TypeRef,
 };
 
 /// Reads operations into resources.
@@ -44,6 +46,7 @@ const BUILDER_MEMBERS: &[&str] = &[
     "request",
     "stream",
     "into_future",
+    "download",
 ];
 
 impl Operations<'_, '_> {
@@ -103,6 +106,8 @@ impl Operations<'_, '_> {
             pagination,
             output: Output::Empty,
             security_set: String::new(),
+            accept: None,
+            alternatives: Vec::new(),
         });
         Ok(())
     }
@@ -119,11 +124,11 @@ impl Operations<'_, '_> {
         let own = op.get("parameters").map(|p| p.items()).unwrap_or_default();
         for node in shared.iter().chain(own.iter()) {
             let node = self.loader.deref(node)?;
+            if !params::lint(&node, &mut self.findings) {
+                continue;
+            }
             let (Some(name), Some(location)) = (node.str("name"), node.str("in")) else {
-                return Err(Error::spec(
-                    node.location(),
-                    "a parameter needs `name` and `in`",
-                ));
+                continue;
             };
             let key = (name.to_string(), location.to_string());
             match merged
@@ -151,7 +156,26 @@ impl Operations<'_, '_> {
                     continue;
                 }
             };
-            let ty = match node.get("schema") {
+            // OpenAPI: such a header parameter "SHALL be ignored"; the media types of the
+            // request body and of the responses say what these headers carry.
+            let ignored = ["accept", "content-type", "authorization"];
+            if location == ParamLocation::Header
+                && ignored.contains(&wire.to_ascii_lowercase().as_str())
+            {
+                continue;
+            }
+            let schema = node.get("schema");
+            if schema.is_none() {
+                let at = node.get("content").unwrap_or_else(|| node.clone());
+                self.findings.warn(
+                    &at,
+                    format!("parameter `{wire}` has no `schema` (a `content` parameter is not supported); it is sent as a plain string"),
+                );
+            }
+            let deref = |n: &Node| self.loader.deref(n).ok();
+            let shape = params::shape(schema.as_ref(), &deref);
+            let style = params::style(&node, location, shape, &mut self.findings);
+            let ty = match schema {
                 Some(s) => self
                     .types
                     .type_of(&s, &format!("{builder}{}", type_name(&wire)))?,
@@ -169,6 +193,7 @@ impl Operations<'_, '_> {
                 wire,
                 location,
                 ty,
+                style,
             });
         }
         // Path parameters first, in the order the template names them.
@@ -207,19 +232,73 @@ impl Operations<'_, '_> {
                 "a request body needs `content` with at least one media type",
             )
         })?;
-        let ty = match schema {
-            Some(s) if is_json(&media_type) => {
-                self.types.type_of(&s, &format!("{builder}Request"))?
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let encoding = match (&schema, essence.as_str()) {
+            (Some(s), _) if is_json(&media_type) && !self.is_binary(s)? => BodyEncoding::Json,
+            (Some(_), "application/x-www-form-urlencoded") => BodyEncoding::Form,
+            (_, "multipart/form-data") => {
+                let at = node.get("content").unwrap_or_else(|| node.clone());
+                self.findings.warn(
+                    &at,
+                    "`multipart/form-data` request bodies are not supported: the body is taken as bytes already encoded, without a boundary in its Content-Type".into(),
+                );
+                BodyEncoding::Bytes
+            }
+            _ => BodyEncoding::Bytes,
+        };
+        let ty = match (&schema, encoding) {
+            (Some(s), BodyEncoding::Json | BodyEncoding::Form) => {
+                self.types.type_of(s, &format!("{builder}Request"))?
             }
             _ => TypeRef::Bytes,
         };
         Ok(Body {
             argument: Argument::for_type(&ty),
             media_type,
+            encoding,
             ty,
             required: node.flag("required"),
             doc: node.str("description").map(str::to_string),
         })
+    }
+
+    /// Whether a schema is `type: string, format: binary` (bytes, whatever the media type).
+    fn is_binary(&self, schema: &Node) -> Result<bool> {
+        let schema = self.loader.deref(schema)?;
+        Ok(schema.str("format") == Some("binary"))
+    }
+
+    /// The media types of a response's `content`, and the type of its JSON one (or
+    /// [`TypeRef::Bytes`] when it has none).
+    fn media(&mut self, node: &Node, builder: &str) -> Result<(Vec<Media>, Option<TypeRef>)> {
+        let mut media = Vec::new();
+        let mut json = None;
+        for (media_type, entry) in node.get("content").map(|c| c.entries()).unwrap_or_default() {
+            let schema = entry.get("schema");
+            let binary = match &schema {
+                Some(s) => self.is_binary(s)?,
+                None => !is_json(&media_type),
+            };
+            let kind = match (&schema, binary) {
+                (_, true) => MediaKind::Binary,
+                (Some(s), false) if is_json(&media_type) => {
+                    if json.is_none() {
+                        json = Some(self.types.type_of(s, &format!("{builder}Response"))?);
+                    }
+                    MediaKind::Json
+                }
+                _ if media_type.starts_with("text/") => MediaKind::Text,
+                _ => MediaKind::Binary,
+            };
+            media.push(Media { media_type, kind });
+        }
+        let body = json.or_else(|| (!media.is_empty()).then_some(TypeRef::Bytes));
+        Ok((media, body))
     }
 
     fn responses(
@@ -239,13 +318,7 @@ impl Operations<'_, '_> {
             let doc = node.str("description").map(str::to_string);
             match status.parse::<u16>() {
                 Ok(code) if (200..300).contains(&code) => {
-                    let body = match pick_content(&node) {
-                        Some((media, Some(schema))) if is_json(&media) => {
-                            Some(self.types.type_of(&schema, &format!("{builder}Response"))?)
-                        }
-                        Some(_) => Some(TypeRef::Bytes),
-                        None => None,
-                    };
+                    let (media, body) = self.media(&node, builder)?;
                     let headers = node
                         .get("headers")
                         .map(|h| h.entries().into_iter().map(|(k, _)| k).collect())
@@ -254,6 +327,7 @@ impl Operations<'_, '_> {
                         status: code,
                         body,
                         headers,
+                        media,
                         doc,
                     });
                 }
@@ -391,15 +465,7 @@ pub fn settle(resource: &mut Resource) {
     let mut schemes: Vec<(String, SecurityScheme)> = Vec::new();
     let mut sets: Vec<SecuritySet> = Vec::new();
     for op in &mut resource.operations {
-        op.output = match (
-            &op.pagination,
-            op.responses.first().and_then(|r| r.body.as_ref()),
-        ) {
-            (Some(p), _) => Output::Page(p.item.clone()),
-            (None, None) => Output::Empty,
-            (None, Some(TypeRef::Bytes)) => Output::Bytes,
-            (None, Some(t)) => Output::Json(t.clone()),
-        };
+        settle_output(op);
         let alternatives: Vec<Vec<String>> = op
             .security
             .iter()
@@ -450,6 +516,63 @@ pub fn settle(resource: &mut Resource) {
     }
     resource.schemes = schemes;
     resource.security_sets = sets;
+}
+
+/// What a call returns by default (JSON when the first success response has it), the
+/// `Accept` it sends when that is not JSON, and the other media types it can ask for.
+fn settle_output(op: &mut Operation) {
+    let first = op.responses.first();
+    let media: Vec<Media> = first.map(|r| r.media.clone()).unwrap_or_default();
+    let default_kind = media
+        .iter()
+        .find(|m| m.kind == MediaKind::Json)
+        .or(media.first())
+        .map(|m| m.kind);
+    op.output = match (
+        &op.pagination,
+        first.and_then(|r| r.body.as_ref()),
+        default_kind,
+    ) {
+        (Some(p), _, _) => Output::Page(p.item.clone()),
+        (None, None, _) => Output::Empty,
+        (None, Some(t), Some(MediaKind::Json)) => Output::Json(t.clone()),
+        (None, Some(_), Some(MediaKind::Text)) => Output::Text,
+        (None, Some(_), _) => Output::Binary,
+    };
+    let others: Vec<&Media> = media.iter().filter(|m| m.kind != MediaKind::Json).collect();
+    if matches!(op.output, Output::Binary | Output::Text) {
+        // Every media type it may come in (a download: PDF, images, CSV), and problem details.
+        let mut accept: Vec<&str> = media.iter().map(|m| m.media_type.as_str()).collect();
+        accept.push("application/problem+json");
+        op.accept = Some(accept.join(", "));
+        return;
+    }
+    if !matches!(op.output, Output::Json(_)) {
+        return;
+    }
+    let mut taken: BTreeSet<String> = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| p.name.clone())
+        .chain(BUILDER_MEMBERS.iter().map(|m| m.to_string()))
+        .chain(["body".to_string()])
+        .collect();
+    op.alternatives = others
+        .into_iter()
+        .map(|m| {
+            let subtype = m.media_type.rsplit('/').next().unwrap_or("other");
+            let mut name = value_name(subtype);
+            if taken.contains(&name) {
+                name = value_name(&format!("accept {subtype}"));
+            }
+            Alternative {
+                media_type: m.media_type.clone(),
+                method_name: unique(name, &mut taken),
+                text: m.kind == MediaKind::Text,
+            }
+        })
+        .collect();
 }
 
 /// `SecretApiKey` → `SECRET_API_KEY`.

@@ -120,6 +120,13 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
                 self.options = options;
                 self
             }
+            /// The request this call sends, before the client adds its base URL, credentials
+            /// and `Accept`: to inspect or log (its path and query, its header parameters).
+            pub fn request(&self) -> Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
+                let mut request = ::rebilly_runtime::Request::of::<O>();
+                ::rebilly_runtime::Operation::describe(&self.operation, &mut request)?;
+                Ok(request)
+            }
             /// Sends the request and returns the decoded body.
             pub async fn send(self) -> Result<O::Output, ::rebilly_runtime::Error> {
                 self.client.call(&self.operation, &self.options).await.map(::rebilly_runtime::Response::into_body)
@@ -127,6 +134,17 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
             /// Sends the request and returns the body with the status and headers.
             pub async fn send_with_response(self) -> Result<::rebilly_runtime::Response<O::Output>, ::rebilly_runtime::Error> {
                 self.client.call(&self.operation, &self.options).await
+            }
+        }
+
+        impl<'a, O: ::rebilly_runtime::Operation<Output = ::rebilly_runtime::Binary>> Call<'a, O> {
+            /// Sends the request and returns the response with its body unread, to stream a
+            /// large file to disk or any writer without holding it in memory
+            /// ([`Download::save`](::rebilly_runtime::Download::save),
+            /// [`write_to`](::rebilly_runtime::Download::write_to),
+            /// [`chunk`](::rebilly_runtime::Download::chunk)).
+            pub async fn download(self) -> Result<::rebilly_runtime::Download, ::rebilly_runtime::Error> {
+                self.client.download(&self.operation, &self.options).await
             }
         }
 

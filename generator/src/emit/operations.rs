@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, paragraphs, rust_type};
 use crate::model::{
-    bare, Argument, Method, Operation, Output, Param, ParamLocation, Resource, SecurityScheme,
-    TypeRef,
+    bare, Argument, BodyEncoding, Method, Operation, Output, Param, ParamLocation, ParamStyle,
+    Resource, SecurityScheme, TypeRef,
 };
 
 /// The whole file of one resource.
@@ -45,10 +45,11 @@ pub fn resource_file(resource: &Resource) -> TokenStream {
         #[allow(unused_imports)]
         use super::{types, Call};
         #[allow(unused_imports)]
-        use ::rebilly_runtime::operation::{Binary, Empty, Json, Paged};
+        use ::rebilly_runtime::operation::{AsBinary, AsText, Empty, Json, Paged, Raw, Text};
         #[allow(unused_imports)]
         use ::rebilly_runtime::{
-            Client, Error, Method, Operation, Page, Paginated, Request, Scheme, Security,
+            Binary, Client, Error, Method, Operation, Page, Paginated, ParamStyle, Request,
+            Scheme, Security, Style,
         };
         #docs
         #[derive(Debug, Clone, Copy)]
@@ -171,7 +172,8 @@ fn output(op: &Operation) -> (TokenStream, TokenStream) {
             (quote!(Page<#item>), quote!(Paged))
         }
         Output::Empty => (quote!(()), quote!(Empty)),
-        Output::Bytes => (quote!(Vec<u8>), quote!(Binary)),
+        Output::Binary => (quote!(Binary), quote!(Raw)),
+        Output::Text => (quote!(String), quote!(Text)),
         Output::Json(t) => (rust_type(t, &types()), quote!(Json)),
     }
 }
@@ -211,6 +213,57 @@ fn param_setter(p: &Param) -> TokenStream {
             self
         }
     }
+}
+
+/// The statement that adds parameter `p` to the request: OpenAPI's default style in a call
+/// of its own (`path_param`, `query`, `header`), any other with its `ParamStyle`.
+fn param_value(p: &Param) -> TokenStream {
+    let n = ident(&p.name);
+    let wire = &p.wire;
+    if p.style == ParamStyle::default_for(p.location) {
+        return match p.location {
+            ParamLocation::Path => quote!(request.path_param(&self.#n)?;),
+            ParamLocation::Query => quote!(request.query(#wire, &self.#n)?;),
+            ParamLocation::Header => quote!(request.header(#wire, &self.#n)?;),
+        };
+    }
+    let style = format_ident!("{}", format!("{:?}", p.style.style));
+    let explode = p.style.explode;
+    let reserved = p.style.allow_reserved.then(|| quote!(.allowing_reserved()));
+    let style = quote!(ParamStyle::new(Style::#style, #explode) #reserved);
+    match p.location {
+        ParamLocation::Path => quote!(request.path_param_styled(#wire, &self.#n, #style)?;),
+        ParamLocation::Query => quote!(request.query_styled(#wire, &self.#n, #style)?;),
+        ParamLocation::Header => quote!(request.header_styled(#wire, &self.#n, #style)?;),
+    }
+}
+
+/// The typed setters that ask for another media type than JSON (`.pdf()`): each turns the
+/// call into one of the same request with that `Accept`, returning bytes or text.
+fn alternatives(op: &Operation) -> Option<TokenStream> {
+    if op.alternatives.is_empty() {
+        return None;
+    }
+    let name = ident(&op.builder_name);
+    let setters = op.alternatives.iter().map(|a| {
+        let method = ident(&a.method_name);
+        let media = &a.media_type;
+        let (wrapper, what) = if a.text {
+            (quote!(AsText), "its text")
+        } else {
+            (quote!(AsBinary), "its bytes and content type")
+        };
+        let docs = doc(&format!(
+            "Asks for the `{media}` representation (`Accept: {media}`) instead of JSON: the call then returns {what}."
+        ));
+        quote! {
+            #docs
+            pub fn #method(self) -> Call<'a, #wrapper<#name>> {
+                Call { client: self.client, options: self.options, operation: #wrapper::new(self.operation, #media) }
+            }
+        }
+    });
+    Some(quote!(impl<'a> Call<'a, #name> { #( #setters )* }))
 }
 
 /// The operation's type: its parameters and body, what it says about itself to the runtime
@@ -263,20 +316,12 @@ fn operation(op: &Operation, resource: &str) -> TokenStream {
     let values: Vec<TokenStream> = op
         .params
         .iter()
-        .map(|p| {
-            let n = ident(&p.name);
-            let wire = &p.wire;
-            match p.location {
-                ParamLocation::Path => quote!(request.path_param(&self.#n)?;),
-                ParamLocation::Query => quote!(request.query(#wire, &self.#n)?;),
-                ParamLocation::Header => quote!(request.header(#wire, &self.#n)?;),
-            }
-        })
+        .map(param_value)
         .chain(op.body.as_ref().map(|b| {
-            let call = if matches!(b.ty, TypeRef::Bytes) {
-                quote!(bytes_body)
-            } else {
-                quote!(json_body)
+            let call = match b.encoding {
+                BodyEncoding::Json => quote!(json_body),
+                BodyEncoding::Form => quote!(form_body),
+                BodyEncoding::Bytes => quote!(bytes_body),
             };
             let media = &b.media_type;
             if b.required {
@@ -294,6 +339,14 @@ fn operation(op: &Operation, resource: &str) -> TokenStream {
             }
         }
     });
+    let accept = op.accept.as_ref().map(|accept| {
+        quote! {
+            fn accept(&self) -> &'static str {
+                #accept
+            }
+        }
+    });
+    let alternatives = alternatives(op);
     let paginated = op.pagination.as_ref().and_then(|p| {
         let (offset, limit) = p.window()?;
         let (offset, limit) = (ident(offset), ident(limit));
@@ -321,9 +374,11 @@ fn operation(op: &Operation, resource: &str) -> TokenStream {
             const METHOD: Method = #http;
             const PATH: &'static str = #path;
             const SECURITY: Security = #security;
+            #accept
             #describe
         }
         #paginated
         #setters
+        #alternatives
     }
 }

@@ -11,10 +11,11 @@
 #[allow(unused_imports)]
 use super::{types, Call};
 #[allow(unused_imports)]
-use ::rebilly_runtime::operation::{Binary, Empty, Json, Paged};
+use ::rebilly_runtime::operation::{AsBinary, AsText, Empty, Json, Paged, Raw, Text};
 #[allow(unused_imports)]
 use ::rebilly_runtime::{
-    Client, Error, Method, Operation, Page, Paginated, Request, Scheme, Security,
+    Binary, Client, Error, Method, Operation, Page, Paginated, ParamStyle, Request,
+    Scheme, Security, Style,
 };
 /// Operations of the `ClientApi` resource.
 #[derive(Debug, Clone, Copy)]
@@ -141,6 +142,15 @@ impl<'a, O: ::rebilly_runtime::Operation> Call<'a, O> {
         self.options = options;
         self
     }
+    /// The request this call sends, before the client adds its base URL, credentials
+    /// and `Accept`: to inspect or log (its path and query, its header parameters).
+    pub fn request(
+        &self,
+    ) -> Result<::rebilly_runtime::Request, ::rebilly_runtime::Error> {
+        let mut request = ::rebilly_runtime::Request::of::<O>();
+        ::rebilly_runtime::Operation::describe(&self.operation, &mut request)?;
+        Ok(request)
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<O::Output, ::rebilly_runtime::Error> {
         self.client
@@ -153,6 +163,21 @@ impl<'a, O: ::rebilly_runtime::Operation> Call<'a, O> {
         self,
     ) -> Result<::rebilly_runtime::Response<O::Output>, ::rebilly_runtime::Error> {
         self.client.call(&self.operation, &self.options).await
+    }
+}
+impl<
+    'a,
+    O: ::rebilly_runtime::Operation<Output = ::rebilly_runtime::Binary>,
+> Call<'a, O> {
+    /// Sends the request and returns the response with its body unread, to stream a
+    /// large file to disk or any writer without holding it in memory
+    /// ([`Download::save`](::rebilly_runtime::Download::save),
+    /// [`write_to`](::rebilly_runtime::Download::write_to),
+    /// [`chunk`](::rebilly_runtime::Download::chunk)).
+    pub async fn download(
+        self,
+    ) -> Result<::rebilly_runtime::Download, ::rebilly_runtime::Error> {
+        self.client.download(&self.operation, &self.options).await
     }
 }
 impl<'a, O: ::rebilly_runtime::Paginated> Call<'a, O> {
@@ -185,10 +210,11 @@ impl<'a, O: ::rebilly_runtime::Operation> ::std::future::IntoFuture for Call<'a,
 #[allow(unused_imports)]
 use super::{types, Call};
 #[allow(unused_imports)]
-use ::rebilly_runtime::operation::{Binary, Empty, Json, Paged};
+use ::rebilly_runtime::operation::{AsBinary, AsText, Empty, Json, Paged, Raw, Text};
 #[allow(unused_imports)]
 use ::rebilly_runtime::{
-    Client, Error, Method, Operation, Page, Paginated, Request, Scheme, Security,
+    Binary, Client, Error, Method, Operation, Page, Paginated, ParamStyle, Request,
+    Scheme, Security, Style,
 };
 /// Operations of the `Tags` resource.
 #[derive(Debug, Clone, Copy)]
@@ -538,10 +564,11 @@ impl<'de> Deserialize<'de> for GetTagRuleCollectionResponseItem {
 #[allow(unused_imports)]
 use super::{types, Call};
 #[allow(unused_imports)]
-use ::rebilly_runtime::operation::{Binary, Empty, Json, Paged};
+use ::rebilly_runtime::operation::{AsBinary, AsText, Empty, Json, Paged, Raw, Text};
 #[allow(unused_imports)]
 use ::rebilly_runtime::{
-    Client, Error, Method, Operation, Page, Paginated, Request, Scheme, Security,
+    Binary, Client, Error, Method, Operation, Page, Paginated, ParamStyle, Request,
+    Scheme, Security, Style,
 };
 /// Operations of the `TypesApi` resource.
 #[derive(Debug, Clone, Copy)]
