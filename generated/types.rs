@@ -273,6 +273,9 @@ pub enum AuthenticationToken {
     Password(AuthenticationTokenPasswordMode),
     /// `mode: passwordless`
     Passwordless(AuthenticationTokenPasswordlessMode),
+    /// A variant this version of the SDK does not know (the API added it later), or
+    /// one whose members do not fit its type, with every member it was sent.
+    Unknown(::rebilly_runtime::tagged::Object),
 }
 impl From<AuthenticationTokenPasswordMode> for AuthenticationToken {
     fn from(value: AuthenticationTokenPasswordMode) -> Self {
@@ -301,6 +304,29 @@ impl Serialize for AuthenticationToken {
                     payload,
                 )
             }
+            Self::Unknown(object) => object.serialize(serializer),
+        }
+    }
+}
+impl<'de> Deserialize<'de> for AuthenticationToken {
+    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, "mode")?;
+        match tag.as_deref() {
+            Some("password") => {
+                Ok(
+                    ::rebilly_runtime::tagged::payload("mode", object)
+                        .map_or_else(Self::Unknown, Self::Password),
+                )
+            }
+            Some("passwordless") => {
+                Ok(
+                    ::rebilly_runtime::tagged::payload("mode", object)
+                        .map_or_else(Self::Unknown, Self::Passwordless),
+                )
+            }
+            _ => Ok(Self::Unknown(object)),
         }
     }
 }
@@ -331,6 +357,47 @@ impl AuthenticationTokenPasswordMode {
             otp_required: None,
             expired_time: None,
         }
+    }
+}
+impl<'de> Deserialize<'de> for AuthenticationTokenPasswordMode {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = AuthenticationTokenPasswordMode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "AuthenticationTokenPasswordMode")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AuthenticationTokenPasswordMode, A::Error> {
+                let mut username = None;
+                let mut password = None;
+                let mut otp_required = None;
+                let mut expired_time = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "username" => username = Some(__map.next_value()?),
+                        "password" => password = Some(__map.next_value()?),
+                        "otpRequired" => otp_required = __map.next_value()?,
+                        "expiredTime" => expired_time = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(AuthenticationTokenPasswordMode {
+                    username: obj::required(username, "username")?,
+                    password: obj::required(password, "password")?,
+                    otp_required,
+                    expired_time,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 impl obj::WriteMembers for AuthenticationTokenPasswordMode {
@@ -370,6 +437,44 @@ impl AuthenticationTokenPasswordlessMode {
             otp_required: None,
             expired_time: None,
         }
+    }
+}
+impl<'de> Deserialize<'de> for AuthenticationTokenPasswordlessMode {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = AuthenticationTokenPasswordlessMode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "AuthenticationTokenPasswordlessMode")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AuthenticationTokenPasswordlessMode, A::Error> {
+                let mut customer_id = None;
+                let mut otp_required = None;
+                let mut expired_time = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "customerId" => customer_id = Some(__map.next_value()?),
+                        "otpRequired" => otp_required = __map.next_value()?,
+                        "expiredTime" => expired_time = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(AuthenticationTokenPasswordlessMode {
+                    customer_id: obj::required(customer_id, "customerId")?,
+                    otp_required,
+                    expired_time,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 impl obj::WriteMembers for AuthenticationTokenPasswordlessMode {
@@ -480,6 +585,23 @@ impl<'de> Deserialize<'de> for AuthenticationTokenResponse {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+impl obj::WriteMembers for AuthenticationTokenResponse {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("username", &self.username)?;
+        if let Some(value) = &self.otp_required {
+            __out.member("otpRequired", value)?;
+        }
+        if let Some(value) = &self.expired_time {
+            __out.member("expiredTime", value)?;
+        }
+        Ok(())
+    }
+}
+impl Serialize for AuthenticationTokenResponse {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 /// When the resource was created; set by Rebilly.

@@ -591,24 +591,6 @@ fn type_def(item: &str, o: &TypeDef, n: &TypeDef, add: &mut impl FnMut(Severity,
             "kind changed (struct, enum, union or alias)".into(),
         ),
     }
-    if (o.in_request, o.in_response) != (n.in_request, n.in_response) {
-        let lost = (o.in_request && !n.in_request) || (o.in_response && !n.in_response);
-        add(
-            if lost {
-                Severity::Major
-            } else {
-                Severity::Minor
-            },
-            item.into(),
-            format!(
-                "{}{} → {}{}",
-                if o.in_request { "Serialize " } else { "" },
-                if o.in_response { "Deserialize" } else { "" },
-                if n.in_request { "Serialize " } else { "" },
-                if n.in_response { "Deserialize" } else { "" },
-            ),
-        );
-    }
     if o.doc != n.doc {
         add(Severity::Patch, item.into(), "documentation".into());
     }

@@ -70,9 +70,10 @@ pub struct TypeDef {
     pub origin: Location,
     /// The shape.
     pub kind: TypeKind,
-    /// Sent in requests (needs `Serialize`).
+    /// Sent in requests (its read-only fields are then not required). Every type is both
+    /// `Serialize` and `Deserialize`, whatever its use.
     pub in_request: bool,
-    /// Received in responses (needs `Deserialize`).
+    /// Received in responses (its write-only fields are then not required).
     pub in_response: bool,
     /// Accessor names of the resources whose operations use the type (directly or not).
     pub used_by: std::collections::BTreeSet<String>,

@@ -41,11 +41,9 @@ fn struct_derives(default: bool) -> TokenStream {
 }
 
 /// The derives of an untagged union, serde's included.
-fn union_derives(def: &TypeDef) -> TokenStream {
-    let ser = def.in_request.then(|| quote!(Serialize,));
-    let de = def.in_response.then(|| quote!(Deserialize,));
+fn union_derives() -> TokenStream {
     quote! {
-        #[derive(Debug, Clone, PartialEq, #ser #de)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::rebilly_runtime::serde")]
     }
 }
@@ -88,10 +86,10 @@ fn type_def(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
             items.extend(struct_serde(def, fields, additional.is_some()));
             items
         }
-        TypeKind::StringEnum { variants } => string_enum(def, &name, &docs, variants),
-        TypeKind::Tagged { tag, variants } => tagged(api, def, &name, &docs, tag, variants),
+        TypeKind::StringEnum { variants } => string_enum(&name, &docs, variants),
+        TypeKind::Tagged { tag, variants } => tagged(api, &name, &docs, tag, variants),
         TypeKind::Untagged { variants } => {
-            let derive = union_derives(def);
+            let derive = union_derives();
             let vs = variants.iter().map(|UntaggedVariant { name: v, ty: t }| {
                 let v = ident(v);
                 let t = rust_type(t, &here);
@@ -139,7 +137,8 @@ fn field(f: &Field) -> TokenStream {
     quote! { #docs pub #name: #ty, }
 }
 
-/// A struct's `Deserialize` and `Serialize` impls, as the directions it is used in need them.
+/// A struct's `Deserialize` and `Serialize` impls: every type reads and writes (users load
+/// request bodies from fixtures and queues, and write what they received to logs and queues).
 ///
 /// Reading: each member by name, once; an absent member is `None` (an error when required),
 /// `null` is `None` for `Option<T>` and `Some(None)` for `Option<Option<T>>`; members the
@@ -147,129 +146,137 @@ fn field(f: &Field) -> TokenStream {
 /// Writing: required members always, optional ones when `Some`, read-only ones never (however
 /// the value was obtained: a resource fetched, changed and put back), then `extra`.
 fn struct_serde(def: &TypeDef, fields: &[Field], has_extra: bool) -> Vec<TokenStream> {
+    let mut items = vec![struct_deserialize(def, fields, has_extra)];
+    items.extend(struct_serialize(def, fields, has_extra));
+    items
+}
+
+/// A struct's `Deserialize`: each member by name, once, into its slot.
+fn struct_deserialize(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream {
     let name = ident(&def.name);
-    let (ser, de) = (def.in_request, def.in_response);
-    let mut items = Vec::new();
-    if de {
-        let type_name = &def.name;
-        let slots = fields.iter().map(|f| {
-            let n = ident(&f.name);
-            quote!(let mut #n = None;)
-        });
-        let arms = fields.iter().map(|f| {
-            let n = ident(&f.name);
-            let wire = &f.wire;
-            match f.presence {
-                Presence::Required | Presence::OptionalNullable => {
-                    quote!(#wire => #n = Some(__map.next_value()?),)
-                }
-                Presence::RequiredNullable | Presence::Optional => {
-                    quote!(#wire => #n = __map.next_value()?,)
-                }
+    let type_name = &def.name;
+    let slots = fields.iter().map(|f| {
+        let n = ident(&f.name);
+        quote!(let mut #n = None;)
+    });
+    let arms = fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required | Presence::OptionalNullable => {
+                quote!(#wire => #n = Some(__map.next_value()?),)
             }
-        });
-        let finish = fields.iter().map(|f| {
-            let n = ident(&f.name);
-            let wire = &f.wire;
-            match f.presence {
-                Presence::Required => quote!(#n: obj::required(#n, #wire)?,),
-                _ => quote!(#n,),
+            Presence::RequiredNullable | Presence::Optional => {
+                quote!(#wire => #n = __map.next_value()?,)
             }
-        });
-        let body = if fields.is_empty() && !has_extra {
-            quote! {
-                while __map.next_key::<obj::IgnoredAny>()?.is_some() {
-                    obj::skip(&mut __map)?;
-                }
-                Ok(#name {})
+        }
+    });
+    let finish = fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required => quote!(#n: obj::required(#n, #wire)?,),
+            _ => quote!(#n,),
+        }
+    });
+    let body = if fields.is_empty() && !has_extra {
+        quote! {
+            while __map.next_key::<obj::IgnoredAny>()?.is_some() {
+                obj::skip(&mut __map)?;
             }
+            Ok(#name {})
+        }
+    } else {
+        let (extra_slot, unknown, extra) = if has_extra {
+            (
+                quote!(let mut extra = ::std::collections::BTreeMap::new();),
+                quote!({
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }),
+                quote!(extra),
+            )
         } else {
-            let (extra_slot, unknown, extra) = if has_extra {
-                (
-                    quote!(let mut extra = ::std::collections::BTreeMap::new();),
-                    quote!({
-                        extra.insert(__key.into_string(), __map.next_value()?);
-                    }),
-                    quote!(extra),
-                )
-            } else {
-                (quote!(), quote!(obj::skip(&mut __map)?,), quote!())
-            };
-            quote! {
-                #( #slots )*
-                #extra_slot
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        #( #arms )*
-                        _ => #unknown
-                    }
-                }
-                Ok(#name { #( #finish )* #extra })
-            }
+            (quote!(), quote!(obj::skip(&mut __map)?,), quote!())
         };
-        items.push(quote! {
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: obj::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    struct Members;
-                    impl<'de> obj::Visitor<'de> for Members {
-                        type Value = #name;
-                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            obj::expecting(f, #type_name)
-                        }
-                        fn visit_map<A: obj::MapAccess<'de>>(self, mut __map: A) -> Result<#name, A::Error> {
-                            #body
-                        }
-                    }
-                    deserializer.deserialize_map(Members)
+        quote! {
+            #( #slots )*
+            #extra_slot
+            while let Some(__key) = __map.next_key::<obj::Key>()? {
+                match &*__key {
+                    #( #arms )*
+                    _ => #unknown
                 }
             }
-        });
+            Ok(#name { #( #finish )* #extra })
+        }
+    };
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: obj::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Members;
+                impl<'de> obj::Visitor<'de> for Members {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        obj::expecting(f, #type_name)
+                    }
+                    fn visit_map<A: obj::MapAccess<'de>>(self, mut __map: A) -> Result<#name, A::Error> {
+                        #body
+                    }
+                }
+                deserializer.deserialize_map(Members)
+            }
+        }
     }
-    if ser {
-        let writes: Vec<TokenStream> = fields
-            .iter()
-            .filter(|f| !f.read_only)
-            .map(|f| {
-                let n = ident(&f.name);
-                let wire = &f.wire;
-                match f.presence {
-                    Presence::Required | Presence::RequiredNullable => {
-                        quote!(__out.member(#wire, &self.#n)?;)
-                    }
-                    Presence::Optional | Presence::OptionalNullable => {
-                        quote!(if let Some(value) = &self.#n { __out.member(#wire, value)?; })
-                    }
+}
+
+/// A struct's `Serialize` (through `WriteMembers`, so that a tagged union can write its tag
+/// first): read-only members never.
+fn struct_serialize(def: &TypeDef, fields: &[Field], has_extra: bool) -> [TokenStream; 2] {
+    let name = ident(&def.name);
+    let writes: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| !f.read_only)
+        .map(|f| {
+            let n = ident(&f.name);
+            let wire = &f.wire;
+            match f.presence {
+                Presence::Required | Presence::RequiredNullable => {
+                    quote!(__out.member(#wire, &self.#n)?;)
                 }
+                Presence::Optional | Presence::OptionalNullable => {
+                    quote!(if let Some(value) = &self.#n { __out.member(#wire, value)?; })
+                }
+            }
+        })
+        .chain(has_extra.then(|| {
+            quote!(for (key, value) in &self.extra {
+                __out.member(key, value)?;
             })
-            .chain(has_extra.then(|| {
-                quote!(for (key, value) in &self.extra {
-                    __out.member(key, value)?;
-                })
-            }))
-            .collect();
-        let out = if writes.is_empty() {
-            quote!(_out)
-        } else {
-            quote!(__out)
-        };
-        // Two items: each gets the type's `cfg`.
-        items.push(quote! {
+        }))
+        .collect();
+    let out = if writes.is_empty() {
+        quote!(_out)
+    } else {
+        quote!(__out)
+    };
+    // Two items: each gets the type's `cfg`.
+    [
+        quote! {
             impl obj::WriteMembers for #name {
                 fn write_members<W: obj::Members>(&self, #out: &mut W) -> Result<(), W::Error> {
                     #( #writes )*
                     Ok(())
                 }
             }
-        });
-        items.push(quote! {
+        },
+        quote! {
             impl Serialize for #name {
                 fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     obj::write(serializer, self)
                 }
             }
-        });
-    }
-    items
+        },
+    ]
 }
 
 /// `new(...)` taking every field the schema requires that the caller sends (write-only ones
@@ -332,7 +339,6 @@ fn constructor(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream 
 }
 
 fn string_enum(
-    def: &TypeDef,
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     variants: &[EnumVariant],
@@ -395,26 +401,21 @@ fn string_enum(
     ];
     // Written by hand rather than derived: a string in, a match, no buffering of the value
     // (which serde's derive needs for the catch-all variant).
-    let (ser, de) = (def.in_request, def.in_response);
-    if ser {
-        items.push(quote! {
-            impl Serialize for #name {
-                fn serialize<S: ::rebilly_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
+    items.push(quote! {
+        impl Serialize for #name {
+            fn serialize<S: ::rebilly_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
-        });
-    }
-    if de {
-        items.push(quote! {
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                    Ok(Self::from(value.as_ref()))
-                }
+        }
+    });
+    items.push(quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
             }
-        });
-    }
+        }
+    });
     items
 }
 
@@ -433,26 +434,22 @@ fn case_lints<'a>(mut names: impl Iterator<Item = &'a str>) -> TokenStream {
 /// declare it, and an unknown tag keeps every member in `Unknown`.
 fn tagged(
     api: &Api,
-    def: &TypeDef,
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     tag: &str,
     variants: &[TaggedVariant],
 ) -> Vec<TokenStream> {
-    let (ser, de) = (def.in_request, def.in_response);
     let vs = variants.iter().map(|v| {
         let n = ident(&v.name);
         let p = ident(&v.payload);
         let d = doc(&format!("`{tag}: {}`", v.tag_value));
         quote! { #d #n(#p), }
     });
-    let unknown = de.then(|| {
-        quote! {
-            /// A variant this version of the SDK does not know (the API added it later), or
-            /// one whose members do not fit its type, with every member it was sent.
-            Unknown(::rebilly_runtime::tagged::Object),
-        }
-    });
+    let unknown = quote! {
+        /// A variant this version of the SDK does not know (the API added it later), or
+        /// one whose members do not fit its type, with every member it was sent.
+        Unknown(::rebilly_runtime::tagged::Object),
+    };
     let mut seen = std::collections::BTreeSet::new();
     let froms = variants
         .iter()
@@ -477,47 +474,63 @@ fn tagged(
         }
     }];
     items.extend(froms);
-    if ser {
-        let arms = variants.iter().map(|v| {
-            let n = ident(&v.name);
-            let w = &v.tag_value;
-            // A generated struct writes its members straight after the tag; anything else
-            // goes through a JSON value.
-            let write = match api.types.get(&v.payload).map(|d| &d.kind) {
-                Some(TypeKind::Struct { .. }) => quote!(write),
-                _ => quote!(write_value),
-            };
-            quote! { Self::#n(payload) => ::rebilly_runtime::tagged::#write(serializer, #tag, #w, payload), }
-        });
-        let unknown = de.then(|| quote! { Self::Unknown(object) => object.serialize(serializer), });
-        items.push(quote! {
-            impl Serialize for #name {
-                fn serialize<S: ::rebilly_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    match self {
-                        #( #arms )*
-                        #unknown
-                    }
-                }
-            }
-        });
-    }
-    if de {
-        let arms = variants.iter().map(|v| {
-            let n = ident(&v.name);
-            let w = &v.tag_value;
-            quote! { Some(#w) => Ok(::rebilly_runtime::tagged::payload(#tag, object).map_or_else(Self::Unknown, Self::#n)), }
-        });
-        items.push(quote! {
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, #tag)?;
-                    match tag.as_deref() {
-                        #( #arms )*
-                        _ => Ok(Self::Unknown(object)),
-                    }
-                }
-            }
-        });
-    }
+    items.push(tagged_serialize(api, name, tag, variants));
+    items.push(tagged_deserialize(name, tag, variants));
     items
+}
+
+/// A tagged union's `Serialize`: the tag first, then the payload's members; `Unknown` as it came.
+fn tagged_serialize(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    tag: &str,
+    variants: &[TaggedVariant],
+) -> TokenStream {
+    let arms = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let w = &v.tag_value;
+        // A generated struct writes its members straight after the tag; anything else
+        // goes through a JSON value.
+        let write = match api.types.get(&v.payload).map(|d| &d.kind) {
+            Some(TypeKind::Struct { .. }) => quote!(write),
+            _ => quote!(write_value),
+        };
+        quote! { Self::#n(payload) => ::rebilly_runtime::tagged::#write(serializer, #tag, #w, payload), }
+    });
+    let unknown = quote! { Self::Unknown(object) => object.serialize(serializer), };
+    quote! {
+        impl Serialize for #name {
+            fn serialize<S: ::rebilly_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( #arms )*
+                    #unknown
+                }
+            }
+        }
+    }
+}
+
+/// A tagged union's `Deserialize`: by the tag; an unknown tag, or members that do not fit the
+/// variant, into `Unknown` with every member kept.
+fn tagged_deserialize(
+    name: &proc_macro2::Ident,
+    tag: &str,
+    variants: &[TaggedVariant],
+) -> TokenStream {
+    let arms = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let w = &v.tag_value;
+        quote! { Some(#w) => Ok(::rebilly_runtime::tagged::payload(#tag, object).map_or_else(Self::Unknown, Self::#n)), }
+    });
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, #tag)?;
+                match tag.as_deref() {
+                    #( #arms )*
+                    _ => Ok(Self::Unknown(object)),
+                }
+            }
+        }
+    }
 }

@@ -344,6 +344,41 @@ impl CreateTokenRequest {
         }
     }
 }
+impl<'de> Deserialize<'de> for CreateTokenRequest {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = CreateTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "CreateTokenRequest")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateTokenRequest, A::Error> {
+                let mut grant = None;
+                let mut scopes = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "grant" => grant = Some(__map.next_value()?),
+                        "scopes" => scopes = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateTokenRequest {
+                    grant: obj::required(grant, "grant")?,
+                    scopes,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 impl obj::WriteMembers for CreateTokenRequest {
     fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         __out.member("grant", &self.grant)?;
@@ -399,5 +434,18 @@ impl<'de> Deserialize<'de> for Invoice {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+impl obj::WriteMembers for Invoice {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.id {
+            __out.member("id", value)?;
+        }
+        Ok(())
+    }
+}
+impl Serialize for Invoice {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }

@@ -368,6 +368,25 @@ impl<'de> Deserialize<'de> for GetTagCollectionResponse {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for GetTagCollectionResponse {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.reason {
+            __out.member("reason", value)?;
+        }
+        if let Some(value) = &self.inline {
+            __out.member("inline", value)?;
+        }
+        if let Some(value) = &self.confidence {
+            __out.member("confidence", value)?;
+        }
+        Ok(())
+    }
+}
+impl Serialize for GetTagCollectionResponse {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
+    }
+}
 /// The `GetTagCollectionResponseInline` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetTagCollectionResponseInline {
@@ -400,6 +419,14 @@ impl ::std::convert::From<&str> for GetTagCollectionResponseInline {
 impl ::std::fmt::Display for GetTagCollectionResponseInline {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl Serialize for GetTagCollectionResponseInline {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> Deserialize<'de> for GetTagCollectionResponseInline {
@@ -455,6 +482,19 @@ impl<'de> Deserialize<'de> for GetTagCollectionResponseInlineObject {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for GetTagCollectionResponseInlineObject {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.level {
+            __out.member("level", value)?;
+        }
+        Ok(())
+    }
+}
+impl Serialize for GetTagCollectionResponseInlineObject {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
+    }
+}
 /// The `GetTagCollectionResponseReason` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
@@ -500,6 +540,14 @@ impl ::std::convert::From<&str> for GetTagCollectionResponseReason {
 impl ::std::fmt::Display for GetTagCollectionResponseReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl Serialize for GetTagCollectionResponseReason {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> Deserialize<'de> for GetTagCollectionResponseReason {
@@ -553,6 +601,19 @@ impl<'de> Deserialize<'de> for GetTagRuleCollectionResponseItem {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+impl obj::WriteMembers for GetTagRuleCollectionResponseItem {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.id {
+            __out.member("id", value)?;
+        }
+        Ok(())
+    }
+}
+impl Serialize for GetTagRuleCollectionResponseItem {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }
 // ===== types_api.rs =====

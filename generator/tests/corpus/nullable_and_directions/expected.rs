@@ -434,6 +434,38 @@ impl PostTokenRequest {
         Self { password: password.into() }
     }
 }
+impl<'de> Deserialize<'de> for PostTokenRequest {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = PostTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "PostTokenRequest")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PostTokenRequest, A::Error> {
+                let mut password = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "password" => password = Some(__map.next_value()?),
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(PostTokenRequest {
+                    password: obj::required(password, "password")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 impl obj::WriteMembers for PostTokenRequest {
     fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         __out.member("password", &self.password)?;

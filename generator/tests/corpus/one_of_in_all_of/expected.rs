@@ -238,6 +238,19 @@ impl<'de> Deserialize<'de> for GetCashierResponse {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for GetCashierResponse {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.deposit_methods {
+            __out.member("depositMethods", value)?;
+        }
+        Ok(())
+    }
+}
+impl Serialize for GetCashierResponse {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
+    }
+}
 /// The `GetCashierResponseDepositMethodsItem` schema.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCashierResponseDepositMethodsItem {
@@ -261,6 +274,30 @@ impl From<GetCashierResponseDepositMethodsItemGenericMethod>
 for GetCashierResponseDepositMethodsItem {
     fn from(value: GetCashierResponseDepositMethodsItemGenericMethod) -> Self {
         Self::Cash(value)
+    }
+}
+impl Serialize for GetCashierResponseDepositMethodsItem {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PaymentCard(payload) => {
+                ::rebilly_runtime::tagged::write(
+                    serializer,
+                    "method",
+                    "payment-card",
+                    payload,
+                )
+            }
+            Self::Cash(payload) => {
+                ::rebilly_runtime::tagged::write(serializer, "method", "cash", payload)
+            }
+            Self::Check(payload) => {
+                ::rebilly_runtime::tagged::write(serializer, "method", "check", payload)
+            }
+            Self::Unknown(object) => object.serialize(serializer),
+        }
     }
 }
 impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItem {
@@ -341,6 +378,20 @@ impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItemCardMethod {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for GetCashierResponseDepositMethodsItemCardMethod {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.brands {
+            __out.member("brands", value)?;
+        }
+        __out.member("amounts", &self.amounts)?;
+        Ok(())
+    }
+}
+impl Serialize for GetCashierResponseDepositMethodsItemCardMethod {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
+    }
+}
 /// The `GetCashierResponseDepositMethodsItemGenericMethod` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -389,5 +440,19 @@ impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItemGenericMethod
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+impl obj::WriteMembers for GetCashierResponseDepositMethodsItemGenericMethod {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.filters {
+            __out.member("filters", value)?;
+        }
+        __out.member("amounts", &self.amounts)?;
+        Ok(())
+    }
+}
+impl Serialize for GetCashierResponseDepositMethodsItemGenericMethod {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }

@@ -407,6 +407,38 @@ impl ListItemsFilter {
         Self { amount: None, status: None }
     }
 }
+impl<'de> Deserialize<'de> for ListItemsFilter {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = ListItemsFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "ListItemsFilter")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListItemsFilter, A::Error> {
+                let mut amount = None;
+                let mut status = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "amount" => amount = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(ListItemsFilter { amount, status })
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
 impl obj::WriteMembers for ListItemsFilter {
     fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
         if let Some(value) = &self.amount {
@@ -436,6 +468,41 @@ impl Point {
     /// Creates `Point` from the fields the API requires (`x`, `y`); the others start unset.
     pub fn new(x: i64, y: i64) -> Self {
         Self { x, y }
+    }
+}
+impl<'de> Deserialize<'de> for Point {
+    fn deserialize<D: obj::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> obj::Visitor<'de> for Members {
+            type Value = Point;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                obj::expecting(f, "Point")
+            }
+            fn visit_map<A: obj::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Point, A::Error> {
+                let mut x = None;
+                let mut y = None;
+                while let Some(__key) = __map.next_key::<obj::Key>()? {
+                    match &*__key {
+                        "x" => x = Some(__map.next_value()?),
+                        "y" => y = Some(__map.next_value()?),
+                        _ => obj::skip(&mut __map)?,
+                    }
+                }
+                Ok(Point {
+                    x: obj::required(x, "x")?,
+                    y: obj::required(y, "y")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 impl obj::WriteMembers for Point {

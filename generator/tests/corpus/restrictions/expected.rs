@@ -228,6 +228,14 @@ impl ::std::fmt::Display for EventType {
         f.write_str(self.as_str())
     }
 }
+impl Serialize for EventType {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 impl<'de> Deserialize<'de> for EventType {
     fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -305,5 +313,28 @@ impl<'de> Deserialize<'de> for TagRule {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+impl obj::WriteMembers for TagRule {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("eventType", &self.event_type)?;
+        if let Some(value) = &self.code {
+            __out.member("code", value)?;
+        }
+        if let Some(value) = &self.start {
+            __out.member("start", value)?;
+        }
+        if let Some(value) = &self.end {
+            __out.member("end", value)?;
+        }
+        if let Some(value) = &self.anything {
+            __out.member("anything", value)?;
+        }
+        Ok(())
+    }
+}
+impl Serialize for TagRule {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
     }
 }

@@ -229,6 +229,16 @@ impl<'de> Deserialize<'de> for Auto {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for Auto {
+    fn write_members<W: obj::Members>(&self, _out: &mut W) -> Result<(), W::Error> {
+        Ok(())
+    }
+}
+impl Serialize for Auto {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
+    }
+}
 /// The `DateInterval` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -279,6 +289,18 @@ impl<'de> Deserialize<'de> for DateInterval {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for DateInterval {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        __out.member("method", &self.method)?;
+        __out.member("duration", &self.duration)?;
+        Ok(())
+    }
+}
+impl Serialize for DateInterval {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
+    }
+}
 /// The `DateIntervalMethod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DateIntervalMethod {
@@ -307,6 +329,14 @@ impl ::std::convert::From<&str> for DateIntervalMethod {
 impl ::std::fmt::Display for DateIntervalMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl Serialize for DateIntervalMethod {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> Deserialize<'de> for DateIntervalMethod {
@@ -367,6 +397,22 @@ impl<'de> Deserialize<'de> for GetSettingsResponse {
         deserializer.deserialize_map(Members)
     }
 }
+impl obj::WriteMembers for GetSettingsResponse {
+    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
+        if let Some(value) = &self.any {
+            __out.member("any", value)?;
+        }
+        if let Some(value) = &self.interval {
+            __out.member("interval", value)?;
+        }
+        Ok(())
+    }
+}
+impl Serialize for GetSettingsResponse {
+    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        obj::write(serializer, self)
+    }
+}
 /// The `SchedulingMethod` schema.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SchedulingMethod {
@@ -386,6 +432,27 @@ impl From<DateInterval> for SchedulingMethod {
 impl From<Auto> for SchedulingMethod {
     fn from(value: Auto) -> Self {
         Self::Auto(value)
+    }
+}
+impl Serialize for SchedulingMethod {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DateInterval(payload) => {
+                ::rebilly_runtime::tagged::write(
+                    serializer,
+                    "method",
+                    "date-interval",
+                    payload,
+                )
+            }
+            Self::Auto(payload) => {
+                ::rebilly_runtime::tagged::write(serializer, "method", "auto", payload)
+            }
+            Self::Unknown(object) => object.serialize(serializer),
+        }
     }
 }
 impl<'de> Deserialize<'de> for SchedulingMethod {
