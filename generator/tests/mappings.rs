@@ -260,6 +260,12 @@ fn names_security_pagination_and_resources() {
       tags: [Other things]
       security: [{Bearer: []}, {}]
       responses: {'204': {description: ok}}
+  /public:
+    get:
+      operationId: get-public
+      tags: [Other things]
+      security: []
+      responses: {'204': {description: ok}}
 ";
     let g = gen(&[(
         "openapi.yaml",
@@ -311,6 +317,12 @@ fn names_security_pagination_and_resources() {
             vec![]
         ],
         "operation security overrides"
+    );
+    let public = &g.api.resources["OtherThings"].operations[1];
+    assert_eq!(
+        public.security,
+        vec![vec![]],
+        "`security: []` removes the requirement: the call is anonymous"
     );
 }
 

@@ -70,6 +70,9 @@ impl Operations<'_, '_> {
             .map(|p| p.items())
             .unwrap_or_default();
         let params = self.params(&op, &shared, &type_hint, &path)?;
+        // A spec that lists `Accept` as a parameter names the values it allows (Rebilly's:
+        // `application/json` or `application/pdf`); the JSON call then asks for JSON alone.
+        let declares_accept = self.declares_accept(&op, &shared);
         let body = match op.get("requestBody") {
             Some(b) => Some(self.body(&b, &type_hint)?),
             None => None,
@@ -106,7 +109,7 @@ impl Operations<'_, '_> {
             pagination,
             output: Output::Empty,
             security_set: String::new(),
-            accept: None,
+            accept: declares_accept.then(|| "application/json".to_string()),
             alternatives: Vec::new(),
         });
         Ok(())
@@ -222,6 +225,18 @@ impl Operations<'_, '_> {
             }
         }
         Ok(params)
+    }
+
+    /// Whether the operation lists an `Accept` header parameter.
+    fn declares_accept(&self, op: &Node, shared: &[Node]) -> bool {
+        let own = op.get("parameters").map(|p| p.items()).unwrap_or_default();
+        shared.iter().chain(own.iter()).any(|node| {
+            self.loader.deref(node).is_ok_and(|n| {
+                n.str("in") == Some("header")
+                    && n.str("name")
+                        .is_some_and(|name| name.eq_ignore_ascii_case("accept"))
+            })
+        })
     }
 
     fn body(&mut self, node: &Node, builder: &str) -> Result<Body> {
@@ -350,6 +365,10 @@ impl Operations<'_, '_> {
         let Some(list) = op.get("security").or_else(|| self.global_security.clone()) else {
             return Ok(vec![Vec::new()]);
         };
+        // `security: []`: the operation needs no credentials (anonymous).
+        if list.items().is_empty() {
+            return Ok(vec![Vec::new()]);
+        }
         let mut alternatives = Vec::new();
         'alternatives: for alternative in list.items() {
             let mut schemes = Vec::new();

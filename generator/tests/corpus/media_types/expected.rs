@@ -207,6 +207,9 @@ impl Operation for GetInvoice {
     const METHOD: Method = Method::GET;
     const PATH: &'static str = "/invoices/{id}";
     const SECURITY: Security = ANONYMOUS;
+    fn accept(&self) -> &'static str {
+        "application/json"
+    }
     fn describe(&self, request: &mut Request) -> Result<(), Error> {
         request.path_param(&self.id)?;
         Ok(())
