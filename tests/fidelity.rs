@@ -9,71 +9,16 @@
 
 #[path = "common/prism.rs"]
 mod prism;
+#[path = "common/snapshot.rs"]
+mod snapshot;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use snapshot::{build_harness, rust, upstream_harness};
+
 use rebilly_sdk_gen::model::{Api, Method, Operation, ParamLocation, TypeKind, TypeRef};
-use rebilly_sdk_gen::{generate, write, Filter};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Copies the upstream `openapi/` folder into `to`, leaving out `x-codeSamples` blocks
-/// (documentation that refers to files the snapshot does not hold).
-fn copy_without_code_samples(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_without_code_samples(&entry.path(), &target);
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        let mut kept = String::with_capacity(text.len());
-        let mut skipping: Option<usize> = None;
-        for line in text.lines() {
-            let indent = line.len() - line.trim_start().len();
-            if let Some(block) = skipping {
-                if line.trim().is_empty() || indent > block {
-                    continue;
-                }
-                skipping = None;
-            }
-            if line.trim_start().starts_with("x-codeSamples:") {
-                skipping = Some(indent);
-                continue;
-            }
-            kept.push_str(line);
-            kept.push('\n');
-        }
-        std::fs::write(target, kept).unwrap();
-    }
-}
-
-/// The Rust type the SDK decodes for `ty`, from the harness crate.
-fn rust(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::DateTime => "rebilly_runtime::DateTime".into(),
-        TypeRef::Date => "rebilly_runtime::Date".into(),
-        TypeRef::Secret => "rebilly_runtime::Secret".into(),
-        TypeRef::Json => "rebilly_runtime::serde_json::Value".into(),
-        TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Named(n) => format!("api::types::{n}"),
-        TypeRef::Array(t) => format!("Vec<{}>", rust(t)),
-        TypeRef::Nullable(t) => format!("Option<{}>", rust(t)),
-        TypeRef::Map(t) => format!("std::collections::BTreeMap<String, {}>", rust(t)),
-    }
-}
 
 /// A value Prism accepts for a parameter of type `ty`; `None` when there is no simple one.
 fn sample(api: &Api, ty: &TypeRef) -> Option<String> {
@@ -271,37 +216,11 @@ fn report(round: &str, t: &Tally) {{
 
 #[test]
 fn every_response_of_the_upstream_api_decodes_with_nothing_dropped() {
-    let upstream = repo().join("../shared/rebilly-api-definitions/openapi");
     let work = tempfile::tempdir().unwrap();
-    let spec = work.path().join("openapi");
-    copy_without_code_samples(&upstream, &spec);
-    let generated =
-        generate(&spec, &Filter::default(), "upstream").unwrap_or_else(|e| panic!("{e}"));
-    let krate = work.path().join("harness");
-    write::write_files(&krate.join("src/api"), &generated.files).unwrap();
+    let (spec, generated, krate) = upstream_harness(work.path());
     let (main, calls) = harness(&generated.api);
     std::fs::write(krate.join("src/main.rs"), main).unwrap();
-    std::fs::write(
-        krate.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"fidelity-harness\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nrebilly-runtime = {{ path = {:?}, features = [\"fidelity\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n[workspace]\n",
-            repo().join("runtime")
-        ),
-    )
-    .unwrap();
-    std::fs::copy(repo().join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
-    let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--quiet", "--offline"])
-        .current_dir(&krate)
-        .env("CARGO_TARGET_DIR", repo().join("target/sdk-checks"))
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "the fidelity harness does not build:\n{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
-
+    let binary = build_harness(&krate, "fidelity-harness", "");
     // Two seeds for two rounds of dynamic answers; no invented members (objects that do not
     // forbid additional properties would otherwise get random ones), so that every member
     // dropped is one the spec names. With `--errors`, Prism checks its own answers against
@@ -324,7 +243,7 @@ fn every_response_of_the_upstream_api_decodes_with_nothing_dropped() {
     };
     let (first, second) = (start("fidelity-1"), start("fidelity-2"));
     let (first, second) = (first.join().unwrap(), second.join().unwrap());
-    let run = Command::new(repo().join("target/sdk-checks/debug/fidelity-harness"))
+    let run = Command::new(binary)
         .args([&first.url, &second.url])
         .output()
         .unwrap();

@@ -425,3 +425,52 @@ fn recursive_schemas_are_boxed_and_multi_type_schemas_are_unions() {
         "a recursive field is boxed"
     );
 }
+
+/// An `allOf` member that only says a property is read-only (Rebilly's PATCH of a KYC
+/// request: `customerId` may not change) makes the merged property read-only: never sent.
+#[test]
+fn an_all_of_member_can_make_a_property_read_only() {
+    let paths = "  /kyc/{id}:
+    patch:
+      operationId: PatchKyc
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content:
+          application/json:
+            schema:
+              allOf:
+                - properties: {customerId: {readOnly: true}}
+                - $ref: '#/components/schemas/Kyc'
+      responses: {'204': {description: ok}}
+";
+    let schemas = "    Kyc:\n      type: object\n      required: [customerId]\n      properties:\n        customerId: {type: string}\n        note: {type: string}";
+    let g = gen(&[("openapi.yaml", &spec("3.1.0", paths, schemas))]);
+    // Only sent, so its read-only members are not in the type at all.
+    let TypeKind::Struct { fields, .. } = &g.api.types["PatchKycRequest"].kind else {
+        panic!("a struct")
+    };
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+    assert_eq!(wires, ["note"]);
+}
+
+/// A later `allOf` member that says `readOnly: false` undoes an earlier `readOnly: true`
+/// (Rebilly's credential bodies: the `type` the base marks read-only is sent when posting).
+#[test]
+fn an_all_of_member_can_undo_read_only() {
+    let paths = "  /credentials:
+    post:
+      operationId: PostCredential
+      requestBody:
+        content:
+          application/json:
+            schema:
+              allOf:
+                - $ref: '#/components/schemas/Credential'
+                - {type: object, required: [type], properties: {type: {type: string, readOnly: false}}}
+      responses: {'204': {description: ok}}
+";
+    let schemas = "    Credential:\n      type: object\n      properties:\n        type: {type: string, readOnly: true}\n        name: {type: string}";
+    let g = gen(&[("openapi.yaml", &spec("3.1.0", paths, schemas))]);
+    let kind = field(&g, "PostCredentialRequest", "type");
+    assert!(!kind.read_only, "{kind:?}");
+}

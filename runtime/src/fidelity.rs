@@ -25,6 +25,16 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<(T, Vec<String>), serd
     result.map(|value| (value, dropped))
 }
 
+/// Notes members dropped inside a union (a variant that could not keep them all) when
+/// [`decode`] is running.
+pub(crate) fn note(dropped: impl Iterator<Item = String>) {
+    NESTED.with(|n| {
+        if let Some(list) = n.borrow_mut().as_mut() {
+            list.extend(dropped);
+        }
+    });
+}
+
 /// Decodes a tagged union's payload, noting dropped members when [`decode`] is running
 /// (not the union's `tag`, which the union itself holds), and noting a payload that does not
 /// fit its variant (the union keeps it whole) as `!kept whole: ...`.

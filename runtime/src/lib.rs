@@ -26,6 +26,7 @@ mod style;
 pub mod tagged;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+pub mod untagged;
 
 pub use budget::RetryBudget;
 pub use client::{

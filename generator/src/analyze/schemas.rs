@@ -18,6 +18,15 @@ use crate::model::{EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, Unt
 use crate::normalize::{Additional, JsonType, Schema};
 use naming::Origin;
 
+/// A property gathered from a schema and its `allOf` members: its last declaration, and
+/// whether it is `readOnly` or `writeOnly` as the last declaration that says so says.
+struct Member {
+    wire: String,
+    node: Node,
+    read_only: bool,
+    write_only: bool,
+}
+
 /// Builds the named types of the model while operations ask for the types they use.
 pub struct Types<'a> {
     loader: &'a Loader,
@@ -290,18 +299,24 @@ impl<'a> Types<'a> {
     }
 
     fn structure(&mut self, name: &str, schema: &Schema) -> Result<TypeKind> {
-        let mut properties: Vec<(String, Node)> = Vec::new();
+        let mut properties: Vec<Member> = Vec::new();
         let mut required: BTreeSet<String> = BTreeSet::new();
         let mut additional = schema.additional.clone();
         self.collect_members(schema, &mut properties, &mut required, &mut additional, 0)?;
         if matches!(additional, Additional::Unspecified | Additional::Forbidden) {
-            let declared: Vec<&str> = properties.iter().map(|(w, _)| w.as_str()).collect();
+            let declared: Vec<&str> = properties.iter().map(|m| m.wire.as_str()).collect();
             let required: Vec<String> = required.iter().cloned().collect();
             lint::required_without_property(&schema.node, &required, &declared, &mut self.findings);
         }
         let mut taken = BTreeSet::new();
         let mut fields = Vec::with_capacity(properties.len());
-        for (wire, node) in properties {
+        for Member {
+            wire,
+            node,
+            read_only: declared_read_only,
+            write_only: declared_write_only,
+        } in properties
+        {
             let own = self.read(&node);
             let target = match &own.reference {
                 Some((at, r)) => {
@@ -310,8 +325,9 @@ impl<'a> Types<'a> {
                 }
                 None => None,
             };
-            let read_only = own.read_only || target.as_ref().is_some_and(|t| t.read_only);
-            let write_only = own.write_only || target.as_ref().is_some_and(|t| t.write_only);
+            // As the last declaration that says so (see `collect_members`).
+            let read_only = declared_read_only;
+            let write_only = declared_write_only;
             let nullable = own.nullable || target.as_ref().is_some_and(|t| t.nullable);
             let doc = own
                 .description
@@ -345,11 +361,25 @@ impl<'a> Types<'a> {
         })
     }
 
+    /// What a property's schema (or the one it refers to) says of `readOnly` and
+    /// `writeOnly`, where it says anything.
+    fn directions(&mut self, node: &Node) -> Result<(Option<bool>, Option<bool>)> {
+        let said = |n: &Node, key: &str| n.value().get(key).and_then(serde_json::Value::as_bool);
+        let own = self.read(node);
+        let target = match &own.reference {
+            Some((at, r)) => Some(self.loader.deref(&self.loader.resolve(at, r)?)?),
+            None => None,
+        };
+        let either =
+            |key: &str| said(node, key).or_else(|| target.as_ref().and_then(|t| said(t, key)));
+        Ok((either("readOnly"), either("writeOnly")))
+    }
+
     /// Gathers properties and `required` from a schema and, recursively, its `allOf` members.
     fn collect_members(
         &mut self,
         schema: &Schema,
-        properties: &mut Vec<(String, Node)>,
+        properties: &mut Vec<Member>,
         required: &mut BTreeSet<String>,
         additional: &mut Additional,
         depth: usize,
@@ -372,9 +402,21 @@ impl<'a> Types<'a> {
             self.collect_members(&m, properties, required, additional, depth + 1)?;
         }
         for (wire, node) in &schema.properties {
-            match properties.iter_mut().find(|(w, _)| w == wire) {
-                Some(slot) => slot.1 = node.clone(),
-                None => properties.push((wire.clone(), node.clone())),
+            // A later declaration that says nothing keeps what an earlier one said (an
+            // `allOf` member `customerId: {readOnly: true}`); one that says `false` undoes it.
+            let (read_only, write_only) = self.directions(node)?;
+            match properties.iter_mut().find(|m| m.wire == *wire) {
+                Some(slot) => {
+                    slot.node = node.clone();
+                    slot.read_only = read_only.unwrap_or(slot.read_only);
+                    slot.write_only = write_only.unwrap_or(slot.write_only);
+                }
+                None => properties.push(Member {
+                    wire: wire.clone(),
+                    node: node.clone(),
+                    read_only: read_only.unwrap_or(false),
+                    write_only: write_only.unwrap_or(false),
+                }),
             }
         }
         required.extend(schema.required.iter().cloned());

@@ -40,12 +40,39 @@ fn struct_derives(default: bool) -> TokenStream {
     quote!(#[derive(Debug, Clone, PartialEq, #default)])
 }
 
-/// The derives of an untagged union, serde's included.
-fn union_derives() -> TokenStream {
-    quote! {
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(crate = "::rebilly_runtime::serde")]
-    }
+/// An untagged union: written as its variant is, read into the variant that keeps every
+/// member of the value (see the runtime's `untagged`), not serde's first that fits.
+fn untagged(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    variants: &[UntaggedVariant],
+) -> Vec<TokenStream> {
+    let vs = variants.iter().map(|UntaggedVariant { name: v, ty: t }| {
+        let v = ident(v);
+        let t = rust_type(t, &quote!());
+        let d = doc(&format!("A value of the `{v}` shape."));
+        quote! { #d #v(#t), }
+    });
+    let attempts = variants.iter().map(|v| {
+        let v = ident(&v.name);
+        quote!(|value| ::rebilly_runtime::untagged::attempt(value, Self::#v),)
+    });
+    let text = name.to_string();
+    vec![
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Serialize)]
+            #[serde(crate = "::rebilly_runtime::serde", untagged)]
+            pub enum #name { #( #vs )* }
+        },
+        quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    ::rebilly_runtime::untagged::read(deserializer, #text, &[ #( #attempts )* ])
+                }
+            }
+        },
+    ]
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
@@ -88,21 +115,7 @@ fn type_def(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
         }
         TypeKind::StringEnum { variants } => string_enum(&name, &docs, variants),
         TypeKind::Tagged { tag, variants } => tagged(api, &name, &docs, tag, variants),
-        TypeKind::Untagged { variants } => {
-            let derive = union_derives();
-            let vs = variants.iter().map(|UntaggedVariant { name: v, ty: t }| {
-                let v = ident(v);
-                let t = rust_type(t, &here);
-                let d = doc(&format!("A value of the `{v}` shape."));
-                quote! { #d #v(#t), }
-            });
-            vec![quote! {
-                #docs
-                #derive
-                #[serde(untagged)]
-                pub enum #name { #( #vs )* }
-            }]
-        }
+        TypeKind::Untagged { variants } => untagged(&name, &docs, variants),
     }
 }
 

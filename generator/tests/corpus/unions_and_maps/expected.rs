@@ -200,14 +200,33 @@ use ::rebilly_runtime::object as obj;
 #[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 /// The `Plan` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "::rebilly_runtime::serde", untagged)]
 pub enum Plan {
     /// A value of the `PlanOneTimeSale` shape.
     PlanOneTimeSale(PlanOneTimeSale),
     /// A value of the `PlanSubscription` shape.
     PlanSubscription(PlanSubscription),
+}
+impl<'de> Deserialize<'de> for Plan {
+    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::rebilly_runtime::untagged::read(
+            deserializer,
+            "Plan",
+            &[
+                |value| ::rebilly_runtime::untagged::attempt(
+                    value,
+                    Self::PlanOneTimeSale,
+                ),
+                |value| ::rebilly_runtime::untagged::attempt(
+                    value,
+                    Self::PlanSubscription,
+                ),
+            ],
+        )
+    }
 }
 /// One-time sale
 #[derive(Debug, Clone, PartialEq)]
@@ -369,9 +388,8 @@ impl Serialize for PlanSubscription {
     }
 }
 /// The `PlanSubscriptionValue` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(crate = "::rebilly_runtime::serde")]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "::rebilly_runtime::serde", untagged)]
 pub enum PlanSubscriptionValue {
     /// A value of the `Boolean` shape.
     Boolean(bool),
@@ -381,6 +399,22 @@ pub enum PlanSubscriptionValue {
     Number(f64),
     /// A value of the `String` shape.
     String(String),
+}
+impl<'de> Deserialize<'de> for PlanSubscriptionValue {
+    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::rebilly_runtime::untagged::read(
+            deserializer,
+            "PlanSubscriptionValue",
+            &[
+                |value| ::rebilly_runtime::untagged::attempt(value, Self::Boolean),
+                |value| ::rebilly_runtime::untagged::attempt(value, Self::Integer),
+                |value| ::rebilly_runtime::untagged::attempt(value, Self::Number),
+                |value| ::rebilly_runtime::untagged::attempt(value, Self::String),
+            ],
+        )
+    }
 }
 /// The `Subscription` schema.
 #[derive(Debug, Clone, PartialEq)]
