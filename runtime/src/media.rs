@@ -84,23 +84,27 @@ pub(crate) enum ReadError {
 }
 
 /// Reads `response`'s body, up to `limit` bytes: a `Content-Length` over the limit stops
-/// before anything is read, and a body without one stops as soon as it passes the limit.
+/// before anything is read; a body within its `Content-Length` is read whole (hyper reads no
+/// further than the length announced); a body without one is read a chunk at a time and
+/// stops as soon as it passes the limit.
 pub(crate) async fn read_limited(
-    response: &mut reqwest::Response,
+    mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Bytes, ReadError> {
-    let announced = response.content_length().unwrap_or(0);
-    if announced > limit as u64 {
-        return Err(ReadError::TooLarge);
-    }
-    let mut body = BytesMut::with_capacity(announced as usize);
-    while let Some(chunk) = response.chunk().await.map_err(ReadError::Http)? {
-        if body.len() + chunk.len() > limit {
-            return Err(ReadError::TooLarge);
+    match response.content_length() {
+        Some(announced) if announced > limit as u64 => Err(ReadError::TooLarge),
+        Some(_) => response.bytes().await.map_err(ReadError::Http),
+        None => {
+            let mut body = BytesMut::new();
+            while let Some(chunk) = response.chunk().await.map_err(ReadError::Http)? {
+                if body.len() + chunk.len() > limit {
+                    return Err(ReadError::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(body.freeze())
         }
-        body.extend_from_slice(&chunk);
     }
-    Ok(body.freeze())
 }
 
 /// A 2xx response whose body has not been read yet: read it a chunk at a time, or write it
