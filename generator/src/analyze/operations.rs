@@ -122,29 +122,9 @@ impl Operations<'_, '_> {
         builder: &str,
         path: &str,
     ) -> Result<Vec<Param>> {
-        // Operation parameters override path-item ones with the same name and location.
-        let mut merged: Vec<(String, String, Node)> = Vec::new();
-        let own = op.get("parameters").map(|p| p.items()).unwrap_or_default();
-        for node in shared.iter().chain(own.iter()) {
-            let node = self.loader.deref(node)?;
-            if !params::lint(&node, &mut self.findings) {
-                continue;
-            }
-            let (Some(name), Some(location)) = (node.str("name"), node.str("in")) else {
-                continue;
-            };
-            let key = (name.to_string(), location.to_string());
-            match merged
-                .iter_mut()
-                .find(|(n, l, _)| (n, l) == (&key.0, &key.1))
-            {
-                Some(slot) => slot.2 = node.clone(),
-                None => merged.push((key.0, key.1, node.clone())),
-            }
-        }
         let mut taken = BTreeSet::new();
         let mut params = Vec::new();
-        for (wire, location, node) in merged {
+        for (wire, location, node) in self.merged_params(op, shared)? {
             let location = match location.as_str() {
                 "path" => ParamLocation::Path,
                 "query" => ParamLocation::Query,
@@ -167,37 +147,8 @@ impl Operations<'_, '_> {
             {
                 continue;
             }
-            let schema = node.get("schema");
-            if schema.is_none() {
-                let at = node.get("content").unwrap_or_else(|| node.clone());
-                self.findings.warn(
-                    &at,
-                    format!("parameter `{wire}` has no `schema` (a `content` parameter is not supported); it is sent as a plain string"),
-                );
-            }
-            let deref = |n: &Node| self.loader.deref(n).ok();
-            let shape = params::shape(schema.as_ref(), &deref);
-            let style = params::style(&node, location, shape, &mut self.findings);
-            let ty = match schema {
-                Some(s) => self
-                    .types
-                    .type_of(&s, &format!("{builder}{}", type_name(&wire)))?,
-                None => TypeRef::String,
-            };
-            let mut name = value_name(&wire);
-            if BUILDER_MEMBERS.contains(&name.as_str()) {
-                name = format!("{name}_{location:?}").to_lowercase();
-            }
-            params.push(Param {
-                argument: Argument::for_type(&ty),
-                name: unique(name, &mut taken),
-                required: location == ParamLocation::Path || node.flag("required"),
-                doc: node.str("description").map(str::to_string),
-                wire,
-                location,
-                ty,
-                style,
-            });
+            let param = self.param(&node, wire, location, builder, &mut taken)?;
+            params.push(param);
         }
         // Path parameters first, in the order the template names them.
         let position = |p: &Param| match p.location {
@@ -205,6 +156,80 @@ impl Operations<'_, '_> {
             _ => usize::MAX,
         };
         params.sort_by_key(|p| (p.location != ParamLocation::Path, position(p)));
+        self.check_path_params(op, &params, path);
+        Ok(params)
+    }
+
+    /// The operation's parameter objects (linted), with those of its path item: an
+    /// operation parameter overrides a path-item one of the same name and location.
+    fn merged_params(&mut self, op: &Node, shared: &[Node]) -> Result<Vec<(String, String, Node)>> {
+        let mut merged: Vec<(String, String, Node)> = Vec::new();
+        let own = op.get("parameters").map(|p| p.items()).unwrap_or_default();
+        for node in shared.iter().chain(own.iter()) {
+            let node = self.loader.deref(node)?;
+            if !params::lint(&node, &mut self.findings) {
+                continue;
+            }
+            let (Some(name), Some(location)) = (node.str("name"), node.str("in")) else {
+                continue;
+            };
+            let key = (name.to_string(), location.to_string());
+            match merged
+                .iter_mut()
+                .find(|(n, l, _)| (n, l) == (&key.0, &key.1))
+            {
+                Some(slot) => slot.2 = node.clone(),
+                None => merged.push((key.0, key.1, node.clone())),
+            }
+        }
+        Ok(merged)
+    }
+
+    /// One parameter: its type, style and names.
+    fn param(
+        &mut self,
+        node: &Node,
+        wire: String,
+        location: ParamLocation,
+        builder: &str,
+        taken: &mut BTreeSet<String>,
+    ) -> Result<Param> {
+        let schema = node.get("schema");
+        if schema.is_none() {
+            let at = node.get("content").unwrap_or_else(|| node.clone());
+            self.findings.warn(
+                &at,
+                format!("parameter `{wire}` has no `schema` (a `content` parameter is not supported); it is sent as a plain string"),
+            );
+        }
+        let deref = |n: &Node| self.loader.deref(n).ok();
+        let shape = params::shape(schema.as_ref(), &deref);
+        let style = params::style(node, location, shape, &mut self.findings);
+        let ty = match schema {
+            Some(s) => self
+                .types
+                .type_of(&s, &format!("{builder}{}", type_name(&wire)))?,
+            None => TypeRef::String,
+        };
+        let mut name = value_name(&wire);
+        if BUILDER_MEMBERS.contains(&name.as_str()) {
+            name = format!("{name}_{location:?}").to_lowercase();
+        }
+        Ok(Param {
+            argument: Argument::for_type(&ty),
+            name: unique(name, taken),
+            required: location == ParamLocation::Path || node.flag("required"),
+            doc: node.str("description").map(str::to_string),
+            wire,
+            location,
+            ty,
+            style,
+        })
+    }
+
+    /// Every path parameter is in the template, and every `{name}` of the template is a
+    /// path parameter.
+    fn check_path_params(&mut self, op: &Node, params: &[Param], path: &str) {
         for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
             if !path.contains(&format!("{{{}}}", p.wire)) {
                 self.findings.error(
@@ -224,7 +249,6 @@ impl Operations<'_, '_> {
                 );
             }
         }
-        Ok(params)
     }
 
     /// Whether the operation lists an `Accept` header parameter.
