@@ -266,6 +266,70 @@ fn alternatives(op: &Operation) -> Option<TokenStream> {
     Some(quote!(impl<'a> Call<'a, #name> { #( #setters )* }))
 }
 
+/// The setters of the operation's optional parameters and body, on its `Call`.
+fn setters(op: &Operation) -> Option<TokenStream> {
+    let name = ident(&op.builder_name);
+    let setters: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(param_setter)
+        .chain(op.body.as_ref().filter(|b| !b.required).map(|b| {
+            let t = rust_type(&b.ty, &types());
+            let d = doc(b.doc.as_deref().unwrap_or("Sets the request body."));
+            quote! { #d pub fn body(mut self, value: #t) -> Self { self.operation.body = Some(value); self } }
+        }))
+        .collect();
+    (!setters.is_empty()).then(|| quote!(impl<'a> Call<'a, #name> { #( #setters )* }))
+}
+
+/// `Operation::describe`: the statements that add the parameters and the body.
+fn describe(op: &Operation) -> Option<TokenStream> {
+    let values: Vec<TokenStream> = op
+        .params
+        .iter()
+        .map(param_value)
+        .chain(op.body.as_ref().map(|b| {
+            let call = match b.encoding {
+                BodyEncoding::Json => quote!(json_body),
+                BodyEncoding::Form => quote!(form_body),
+                BodyEncoding::Bytes => quote!(bytes_body),
+            };
+            let media = &b.media_type;
+            if b.required {
+                quote!(request.#call(#media, &self.body)?;)
+            } else {
+                quote!(if let Some(body) = &self.body { request.#call(#media, body)?; })
+            }
+        }))
+        .collect();
+    (!values.is_empty()).then(|| {
+        quote! {
+            fn describe(&self, request: &mut Request) -> Result<(), Error> {
+                #( #values )*
+                Ok(())
+            }
+        }
+    })
+}
+
+/// `Paginated` for a collection the caller can walk by `offset` and `limit`.
+fn paginated(op: &Operation) -> Option<TokenStream> {
+    let name = ident(&op.builder_name);
+    let p = op.pagination.as_ref()?;
+    let (offset, limit) = p.window()?;
+    let (offset, limit) = (ident(offset), ident(limit));
+    let item = rust_type(&p.item, &types());
+    Some(quote! {
+        impl Paginated for #name {
+            type Item = #item;
+            fn window(&mut self) -> (&mut Option<i64>, &mut Option<i64>) {
+                (&mut self.#offset, &mut self.#limit)
+            }
+        }
+    })
+}
+
 /// The operation's type: its parameters and body, what it says about itself to the runtime
 /// (`Operation`, and `Paginated` for a collection), and the setters of its optional
 /// parameters on its `Call`.
@@ -295,50 +359,13 @@ fn operation(op: &Operation, resource: &str) -> TokenStream {
             quote!(body: Option<#t>,)
         }
     });
-    let setters: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| !p.required)
-        .map(param_setter)
-        .chain(op.body.as_ref().filter(|b| !b.required).map(|b| {
-            let t = rust_type(&b.ty, &types());
-            let d = doc(b.doc.as_deref().unwrap_or("Sets the request body."));
-            quote! { #d pub fn body(mut self, value: #t) -> Self { self.operation.body = Some(value); self } }
-        }))
-        .collect();
-    let setters =
-        (!setters.is_empty()).then(|| quote!(impl<'a> Call<'a, #name> { #( #setters )* }));
+    let setters = setters(op);
     let (out, decoder) = output(op);
     let http = method_tokens(op.method);
     let path = &op.path;
     let id = &op.id;
     let security = ident(&op.security_set);
-    let values: Vec<TokenStream> = op
-        .params
-        .iter()
-        .map(param_value)
-        .chain(op.body.as_ref().map(|b| {
-            let call = match b.encoding {
-                BodyEncoding::Json => quote!(json_body),
-                BodyEncoding::Form => quote!(form_body),
-                BodyEncoding::Bytes => quote!(bytes_body),
-            };
-            let media = &b.media_type;
-            if b.required {
-                quote!(request.#call(#media, &self.body)?;)
-            } else {
-                quote!(if let Some(body) = &self.body { request.#call(#media, body)?; })
-            }
-        }))
-        .collect();
-    let describe = (!values.is_empty()).then(|| {
-        quote! {
-            fn describe(&self, request: &mut Request) -> Result<(), Error> {
-                #( #values )*
-                Ok(())
-            }
-        }
-    });
+    let describe = describe(op);
     let accept = op.accept.as_ref().map(|accept| {
         quote! {
             fn accept(&self) -> &'static str {
@@ -347,19 +374,7 @@ fn operation(op: &Operation, resource: &str) -> TokenStream {
         }
     });
     let alternatives = alternatives(op);
-    let paginated = op.pagination.as_ref().and_then(|p| {
-        let (offset, limit) = p.window()?;
-        let (offset, limit) = (ident(offset), ident(limit));
-        let item = rust_type(&p.item, &types());
-        Some(quote! {
-            impl Paginated for #name {
-                type Item = #item;
-                fn window(&mut self) -> (&mut Option<i64>, &mut Option<i64>) {
-                    (&mut self.#offset, &mut self.#limit)
-                }
-            }
-        })
-    });
+    let paginated = paginated(op);
     quote! {
         #docs
         #[derive(Debug, Clone)]
