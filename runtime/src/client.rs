@@ -833,19 +833,13 @@ impl Client {
                     let status = response.status();
                     let headers = std::mem::take(response.headers_mut());
                     let limit = self.inner.config.max_body_size;
-                    // Read here rather than in a function of its own: each nested future is
-                    // polled again at every wake-up, which showed in the instruction counts.
-                    let read = match response.content_length() {
-                        _ if stream && status.is_success() => Ok(Body::Live(response)),
-                        Some(length) if length <= limit as u64 => response
-                            .bytes()
+                    let read = if stream && status.is_success() {
+                        Ok(Body::Live(response))
+                    } else {
+                        read_limited(response, limit)
                             .await
                             .map(Body::Full)
-                            .map_err(Failure::Http),
-                        _ => read_limited(response, limit)
-                            .await
-                            .map(Body::Full)
-                            .map_err(|e| e.into_failure(status, limit)),
+                            .map_err(|e| e.into_failure(status, limit))
                     };
                     read.map(|body| (status, headers, body))
                 }

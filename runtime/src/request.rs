@@ -116,16 +116,22 @@ impl Request {
     /// The path relative to the base URL: the template with every parameter filled, or
     /// [`Error::Encode`] naming a parameter that was not given.
     pub(crate) fn finish_path(&mut self) -> Result<&str, Error> {
-        if let Some(start) = self.rest.find('{') {
-            let missing = self.rest[start..].split_inclusive('}').next().unwrap_or("");
-            return Err(Error::Encode(format!(
-                "{}: path parameter {missing} not given",
-                self.operation
-            )));
-        }
+        self.every_path_param_given()?;
         self.path.push_str(self.rest);
         self.rest = "";
         Ok(&self.path)
+    }
+
+    /// [`Error::Encode`] naming the first `{parameter}` of the path template not filled yet.
+    fn every_path_param_given(&self) -> Result<(), Error> {
+        let Some(start) = self.rest.find('{') else {
+            return Ok(());
+        };
+        let missing = self.rest[start..].split_inclusive('}').next().unwrap_or("");
+        Err(Error::Encode(format!(
+            "{}: path parameter {missing} not given",
+            self.operation
+        )))
     }
 
     /// Adds a query parameter in style `form`, exploded (OpenAPI's default): lists repeat the
@@ -176,13 +182,7 @@ impl Request {
     /// filled and the query string (`/items/.a.b?sort=-id,x`), or [`Error::Encode`] naming a
     /// path parameter that was not given.
     pub fn path_and_query(&self) -> Result<String, Error> {
-        if let Some(start) = self.rest.find('{') {
-            let missing = self.rest[start..].split_inclusive('}').next().unwrap_or("");
-            return Err(Error::Encode(format!(
-                "{}: path parameter {missing} not given",
-                self.operation
-            )));
-        }
+        self.every_path_param_given()?;
         let mut out = format!("{}{}", self.path, self.rest);
         if !self.query.is_empty() {
             out.push('?');

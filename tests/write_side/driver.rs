@@ -120,18 +120,15 @@ impl Plan {
         let Some(p) = self.params.iter().find(|p| p.location == location && p.name == name) else {
             return Ok(None);
         };
-        let first = serde_json::from_value(p.value.clone());
-        let text = match &p.value {
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            _ => None,
-        };
-        match (first, text) {
-            (Ok(v), _) => Ok(Some(v)),
-            (Err(_), Some(t)) if serde_json::from_value::<T>(Value::String(t.clone())).is_ok() => {
-                Ok(serde_json::from_value(Value::String(t)).ok())
-            }
-            (Err(e), _) => Err(format!("{location} parameter {name} = {}: {e}", p.value)),
+        let read = |v: Value| serde_json::from_value::<T>(v);
+        match read(p.value.clone()) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => match &p.value {
+                Value::Number(_) | Value::Bool(_) => read(Value::String(text(&p.value)))
+                    .map(Some)
+                    .map_err(|_| format!("{location} parameter {name} = {}: {e}", p.value)),
+                _ => Err(format!("{location} parameter {name} = {}: {e}", p.value)),
+            },
         }
     }
 
@@ -336,29 +333,66 @@ pub fn round_trip<T: DeserializeOwned + Serialize>(plan: &Plan) -> Option<Result
     })
 }
 
-/// The first place where `written` differs from `expected`, as a JSON pointer. Numbers are
-/// compared by value and date-times by the instant they name.
+/// The first place where `written` differs from `expected` (see [`differences`]).
 fn difference(expected: &Value, written: &Value, at: &str) -> Option<String> {
+    let mut all = Vec::new();
+    differences(expected, written, at, &mut all);
+    all.first().map(ToString::to_string)
+}
+
+/// A place where a written body differs from the one expected.
+enum Difference {
+    /// A member expected was not written.
+    LeftOut(String, Value),
+    /// A member was written that was not expected.
+    Added(String, Value),
+    /// A value was written differently.
+    Changed(String, Value, Value),
+}
+
+impl Difference {
+    fn at(&self) -> &str {
+        match self {
+            Difference::LeftOut(at, _) | Difference::Added(at, _) | Difference::Changed(at, ..) => at,
+        }
+    }
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::LeftOut(at, x) => write!(f, "{at}: {x} was not written"),
+            Difference::Added(at, y) => write!(f, "{at}: {y} was written, not read"),
+            Difference::Changed(at, a, b) => write!(f, "{at}: read {a}, wrote {b}"),
+        }
+    }
+}
+
+/// Every place where `written` differs from `expected`, members in name order. Numbers are
+/// compared by value and date-times by the instant they name.
+fn differences(expected: &Value, written: &Value, at: &str, out: &mut Vec<Difference>) {
     match (expected, written) {
         (Value::Object(a), Value::Object(b)) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-            keys.into_iter().find_map(|k| {
+            for k in keys {
                 let here = format!("{at}/{k}");
                 match (a.get(k), b.get(k)) {
-                    (Some(x), Some(y)) => difference(x, y, &here),
-                    (Some(x), None) => Some(format!("{here}: {x} was not written")),
-                    (None, Some(y)) => Some(format!("{here}: {y} was written, not read")),
-                    (None, None) => None,
+                    (Some(x), Some(y)) => differences(x, y, &here, out),
+                    (Some(x), None) => out.push(Difference::LeftOut(here, x.clone())),
+                    (None, Some(y)) => out.push(Difference::Added(here, y.clone())),
+                    (None, None) => {}
                 }
-            })
+            }
         }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
-            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| difference(x, y, &format!("{at}/{i}")))
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                differences(x, y, &format!("{at}/{i}"), out);
+            }
         }
-        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => None,
-        (Value::String(a), Value::String(b)) if a == b || same_instant(a, b) => None,
-        (a, b) if a == b => None,
-        (a, b) => Some(format!("{at}: read {a}, wrote {b}")),
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+        (Value::String(a), Value::String(b)) if a == b || same_instant(a, b) => {}
+        (a, b) if a == b => {}
+        (a, b) => out.push(Difference::Changed(at.to_string(), a.clone(), b.clone())),
     }
 }
 
@@ -373,33 +407,11 @@ fn left_out_read_only(plan: &Plan, sent: Option<&Value>) -> Option<String> {
     let body = plan.body.as_ref()?;
     let mut all = Vec::new();
     differences(&body.round_trip, sent?, "", &mut all);
-    let read_only = |d: &(String, bool)| d.1 && body.read_only.iter().any(|p| *p == d.0);
+    let read_only = |d: &Difference| {
+        matches!(d, Difference::LeftOut(..)) && body.read_only.iter().any(|p| p == d.at())
+    };
     (!all.is_empty() && all.iter().all(read_only))
-        .then(|| all.iter().map(|d| d.0.as_str()).collect::<Vec<_>>().join(", "))
-}
-
-/// Every place where `written` differs from `expected`: its pointer, and whether it is a
-/// member `expected` has and `written` left out.
-fn differences(expected: &Value, written: &Value, at: &str, out: &mut Vec<(String, bool)>) {
-    match (expected, written) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, x) in a {
-                let here = format!("{at}/{k}");
-                match b.get(k) {
-                    Some(y) => differences(x, y, &here, out),
-                    None => out.push((here, true)),
-                }
-            }
-            out.extend(b.keys().filter(|k| !a.contains_key(*k)).map(|k| (format!("{at}/{k}"), false)));
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                differences(x, y, &format!("{at}/{i}"), out);
-            }
-        }
-        (x, y) if difference(x, y, at).is_none() => {}
-        _ => out.push((at.to_string(), false)),
-    }
+        .then(|| all.iter().map(Difference::at).collect::<Vec<_>>().join(", "))
 }
 
 #[derive(Default)]
@@ -540,7 +552,10 @@ fn where_bodies_differ(plan: &Plan, sent: Option<&Value>) -> String {
         return "nowhere: the same body".into();
     }
     all.iter()
-        .map(|(at, left_out)| format!("{at} ({})", if *left_out { "left out" } else { "differs" }))
+        .map(|d| {
+            let kind = if matches!(d, Difference::LeftOut(..)) { "left out" } else { "differs" };
+            format!("{} ({kind})", d.at())
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -151,7 +151,35 @@ pub fn suggestion<'a>(
         .map(|(_, c)| c)
 }
 
-fn did_you_mean(found: Option<&str>) -> String {
+/// Members of `map` (the object at `node`) that are neither in `known` nor extensions: one
+/// close to a known name is a misspelling (an error, with "did you mean"); any other is
+/// ignored (a warning). `what` names the kind of member: "schema keyword".
+pub(crate) fn unknown_members(
+    node: &Node,
+    map: &serde_json::Map<String, Value>,
+    known: &[&str],
+    what: &str,
+    findings: &mut Findings,
+) {
+    for key in map.keys().filter(|k| !k.starts_with("x-")) {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let at = node.get(key).unwrap_or_else(|| node.clone());
+        match suggestion(key, known.iter().copied()) {
+            Some(s) => findings.error(
+                &at,
+                format!("unknown {what} `{key}`{}", did_you_mean(Some(s))),
+            ),
+            None => findings.warn(
+                &at,
+                format!("unknown {what} `{key}` is ignored (extensions start with `x-`)"),
+            ),
+        }
+    }
+}
+
+pub(crate) fn did_you_mean(found: Option<&str>) -> String {
     found.map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
 }
 
@@ -172,22 +200,7 @@ pub fn schema(node: &Node, findings: &mut Findings) {
         }
     };
     // A reference object's siblings are read like any schema's (3.1), so they are linted too.
-    for key in map.keys().filter(|k| !k.starts_with("x-")) {
-        if KEYWORDS.contains(&key.as_str()) {
-            continue;
-        }
-        let at = node.get(key).unwrap_or_else(|| node.clone());
-        match suggestion(key, KEYWORDS.iter().copied()) {
-            Some(s) => findings.error(
-                &at,
-                format!("unknown schema keyword `{key}`{}", did_you_mean(Some(s))),
-            ),
-            None => findings.warn(
-                &at,
-                format!("unknown schema keyword `{key}` is ignored (extensions start with `x-`)"),
-            ),
-        }
-    }
+    unknown_members(node, map, KEYWORDS, "schema keyword", findings);
     if let Some(t) = node.get("type") {
         let names: Vec<&Value> = match t.value() {
             Value::Array(items) => items.iter().collect(),

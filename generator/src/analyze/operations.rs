@@ -69,10 +69,9 @@ impl Operations<'_, '_> {
             .get("parameters")
             .map(|p| p.items())
             .unwrap_or_default();
-        let params = self.params(&op, &shared, &type_hint, &path)?;
         // A spec that lists `Accept` as a parameter names the values it allows (Rebilly's:
         // `application/json` or `application/pdf`); the JSON call then asks for JSON alone.
-        let declares_accept = self.declares_accept(&op, &shared);
+        let (params, declares_accept) = self.params(&op, &shared, &type_hint, &path)?;
         let body = match op.get("requestBody") {
             Some(b) => Some(self.body(&b, &type_hint)?),
             None => None,
@@ -115,15 +114,17 @@ impl Operations<'_, '_> {
         Ok(())
     }
 
+    /// The operation's parameters, and whether it lists an `Accept` header parameter.
     fn params(
         &mut self,
         op: &Node,
         shared: &[Node],
         builder: &str,
         path: &str,
-    ) -> Result<Vec<Param>> {
+    ) -> Result<(Vec<Param>, bool)> {
         let mut taken = BTreeSet::new();
         let mut params = Vec::new();
+        let mut declares_accept = false;
         for (wire, location, node) in self.merged_params(op, shared)? {
             let location = match location.as_str() {
                 "path" => ParamLocation::Path,
@@ -145,6 +146,7 @@ impl Operations<'_, '_> {
             if location == ParamLocation::Header
                 && ignored.contains(&wire.to_ascii_lowercase().as_str())
             {
+                declares_accept |= wire.eq_ignore_ascii_case("accept");
                 continue;
             }
             let param = self.param(&node, wire, location, builder, &mut taken)?;
@@ -157,7 +159,7 @@ impl Operations<'_, '_> {
         };
         params.sort_by_key(|p| (p.location != ParamLocation::Path, position(p)));
         self.check_path_params(op, &params, path);
-        Ok(params)
+        Ok((params, declares_accept))
     }
 
     /// The operation's parameter objects (linted), with those of its path item: an
@@ -249,18 +251,6 @@ impl Operations<'_, '_> {
                 );
             }
         }
-    }
-
-    /// Whether the operation lists an `Accept` header parameter.
-    fn declares_accept(&self, op: &Node, shared: &[Node]) -> bool {
-        let own = op.get("parameters").map(|p| p.items()).unwrap_or_default();
-        shared.iter().chain(own.iter()).any(|node| {
-            self.loader.deref(node).is_ok_and(|n| {
-                n.str("in") == Some("header")
-                    && n.str("name")
-                        .is_some_and(|name| name.eq_ignore_ascii_case("accept"))
-            })
-        })
     }
 
     fn body(&mut self, node: &Node, builder: &str) -> Result<Body> {

@@ -46,8 +46,7 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
         let description = s.description.clone().unwrap_or_default();
         quote!((#url, #description))
     });
-    // With a feature per resource, and none of them enabled, nothing makes a call.
-    let unused_new = features.then(|| quote!(#[allow(dead_code)]));
+    let call = call_type(features);
     let client_doc = doc(&paragraphs(&[
         Some(&format!("A client for the {title}.")),
         Some("Build one with [`Client::builder`]; it is cheap to clone and safe to share between tasks (clones share one connection pool)."),
@@ -92,6 +91,16 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
             }
         }
 
+        #call
+    }
+}
+
+/// `Call<'a, O>`, the one request builder type of every operation, and what it offers:
+/// per-call options, sending, the request it would send, downloads and collection streams.
+fn call_type(features: bool) -> TokenStream {
+    // With a feature per resource, and none of them enabled, nothing makes a call.
+    let unused_new = features.then(|| quote!(#[allow(dead_code)]));
+    quote! {
         /// A call of operation `O`, made by a resource's method: set optional parameters, then
         /// `.await` it (or [`send`](Self::send) it).
         ///

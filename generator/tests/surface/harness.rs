@@ -7,6 +7,9 @@ use rebilly_runtime::Error;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// A PDF's first bytes: not JSON, not UTF-8.
+const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let server = MockServer::start().await;
@@ -16,14 +19,21 @@ async fn main() {
         .credentials(Credentials::default().with_secret_api_key("sk_test"))
         .build()
         .unwrap();
+    sort(&server, &client).await;
+    download(&server, &client).await;
+    invoice_as_pdf(&server, &client).await;
+    pdf_where_json_was_asked_for(&server, &client).await;
+    println!("surface: ok");
+}
 
+async fn sort(server: &MockServer, client: &Client) {
     // `sort` (style: form, explode: false) goes out as one comma-separated value.
     Mock::given(method("GET"))
         .and(path("/organizations/org/customers"))
         .and(query_param("sort", "-createdTime,id"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
     let page = client
         .customers()
@@ -36,13 +46,15 @@ async fn main() {
     let query = sent.last().unwrap().url.query().unwrap().to_string();
     assert_eq!(query, "sort=-createdTime,id", "the exact query string");
     println!("sort: {query}");
+}
 
+async fn download(server: &MockServer, client: &Client) {
     // A file download returns its bytes and content type, read whole or streamed.
     let png: &[u8] = b"\x89PNG\r\n\x1a\n-not-json-";
     Mock::given(method("GET"))
         .and(path("/organizations/org/files/file-1/download"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(png.to_vec(), "image/png"))
-        .mount(&server)
+        .mount(server)
         .await;
     let file = client.files().download("file-1").await.unwrap();
     assert_eq!(
@@ -68,28 +80,29 @@ async fn main() {
         file.len(),
         file.content_type().unwrap()
     );
+}
 
+async fn invoice_as_pdf(server: &MockServer, client: &Client) {
     // An invoice as a PDF: `Accept: application/pdf`, and the bytes back; as JSON by default,
     // with `Accept: application/json` (one of the two values the spec's `Accept` allows).
-    let pdf: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
     Mock::given(method("GET"))
         .and(path("/organizations/org/invoices/in-1"))
         .and(header("accept", "application/pdf"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(pdf.to_vec(), "application/pdf"))
-        .mount(&server)
+        .respond_with(ResponseTemplate::new(200).set_body_raw(PDF.to_vec(), "application/pdf"))
+        .mount(server)
         .await;
     Mock::given(method("GET"))
         .and(path("/organizations/org/invoices/in-1"))
         .and(header("accept", "application/json"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "in-1", "websiteId": "web-1", "currency": "USD", "customerId": "cus-1"})))
-        .mount(&server)
+        .mount(server)
         .await;
     let invoice = client.invoices().get("in-1").pdf().await;
     let last = server.received_requests().await.unwrap();
     let invoice = invoice.unwrap_or_else(|e| panic!("{e}: {:?}", last.last().unwrap()));
     assert_eq!(
         (invoice.content_type(), invoice.bytes()),
-        (Some("application/pdf"), pdf)
+        (Some("application/pdf"), PDF)
     );
     let json = client.invoices().get("in-1").await.unwrap();
     assert_eq!(json.id.as_deref(), Some("in-1"));
@@ -99,12 +112,14 @@ async fn main() {
         invoice.content_type().unwrap(),
         json.id
     );
+}
 
+async fn pdf_where_json_was_asked_for(server: &MockServer, client: &Client) {
     // A PDF where JSON was asked for is a typed error naming the content type.
     Mock::given(method("GET"))
         .and(path("/organizations/org/quotes/q-1"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(pdf.to_vec(), "application/pdf"))
-        .mount(&server)
+        .respond_with(ResponseTemplate::new(200).set_body_raw(PDF.to_vec(), "application/pdf"))
+        .mount(server)
         .await;
     match client.quotes().get("q-1").await {
         Err(Error::UnexpectedContentType {
@@ -119,5 +134,4 @@ async fn main() {
         }
         other => panic!("expected UnexpectedContentType, got {other:?}"),
     }
-    println!("surface: ok");
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::analyze::lint::{suggestion, Findings};
+use crate::analyze::lint::{did_you_mean, suggestion, unknown_members, Findings};
 use crate::load::Node;
 use crate::model::{ParamLocation, ParamStyle, Style};
 
@@ -35,22 +35,7 @@ pub fn lint(node: &Node, findings: &mut Findings) -> bool {
         findings.error(node, "a parameter must be a map".into());
         return false;
     };
-    for key in map.keys().filter(|k| !k.starts_with("x-")) {
-        if PARAMETER_FIELDS.contains(&key.as_str()) {
-            continue;
-        }
-        let at = node.get(key).unwrap_or_else(|| node.clone());
-        match suggestion(key, PARAMETER_FIELDS.iter().copied()) {
-            Some(s) => findings.error(
-                &at,
-                format!("unknown parameter field `{key}`; did you mean `{s}`?"),
-            ),
-            None => findings.warn(
-                &at,
-                format!("unknown parameter field `{key}` is ignored (extensions start with `x-`)"),
-            ),
-        }
-    }
+    unknown_members(node, map, PARAMETER_FIELDS, "parameter field", findings);
     let usable = match (node.str("name"), node.str("in")) {
         (None, _) | (_, None) => {
             findings.error(node, "a parameter needs `name` and `in`".into());
@@ -92,7 +77,7 @@ pub fn lint(node: &Node, findings: &mut Findings) -> bool {
 }
 
 fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    suggestion(word, candidates).map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
+    did_you_mean(suggestion(word, candidates))
 }
 
 /// What a parameter's schema holds, as far as styles care.
