@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod normalize;
 pub mod sync;
+pub mod timings;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -38,8 +39,12 @@ pub struct Generated {
     pub files_read: usize,
     /// Time taken.
     pub elapsed: Duration,
-    /// Time taken by each stage: load + analyze, emit (tokens, parse, print).
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Time taken by each stage (see [`timings`]); writing the files adds to it.
+    pub clock: timings::Clock,
+    /// Wall time and peak memory of the analysis (load, lint, analyze).
+    pub analysis: timings::Phase,
+    /// Wall time and peak memory of the emission (tokens, parse, format).
+    pub emission: timings::Phase,
 }
 
 /// The entry file of a spec: `spec` itself, or `openapi.yaml` / `.yml` / `.json` inside a directory.
@@ -91,18 +96,24 @@ pub fn api_model(spec: &Path, filter: &Filter) -> Result<model::Api> {
 pub fn generate_with(spec: &Path, options: &Options) -> Result<Generated> {
     let start = Instant::now();
     let loader = load::Loader::new();
-    let analysis = analyze::analyze(&loader, &entry_file(spec), &options.filter)?;
-    let analyzed = start.elapsed();
+    let clock = loader.clock().clone();
+    let (analysis, analysis_phase) =
+        timings::phase(|| analyze::analyze(&loader, &entry_file(spec), &options.filter));
+    let analysis = analysis?;
+    let nested = clock.spent(timings::Stage::Load) + clock.spent(timings::Stage::Lint);
+    clock.add(
+        timings::Stage::Analyze,
+        analysis_phase.wall.saturating_sub(nested),
+    );
     let features = options.features && analysis.api.resources.len() > 1;
-    let files = emit::emit(&analysis.api, &options.source, features)?;
-    let stages = vec![
-        ("load+analyze", analyzed),
-        ("emit", start.elapsed() - analyzed),
-    ];
+    let (files, emission) =
+        timings::phase(|| emit::emit(&analysis.api, &options.source, features, &clock));
     Ok(Generated {
-        stages,
+        files: files?,
+        clock,
+        analysis: analysis_phase,
+        emission,
         api: analysis.api,
-        files,
         warnings: analysis.warnings,
         files_read: loader.files_read(),
         elapsed: start.elapsed(),

@@ -15,6 +15,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 use yaml_rust2::Yaml;
 
 use crate::diag::{Error, Location, Result};
+use crate::timings::{Clock, Stage};
 
 /// One parsed spec file.
 #[derive(Debug)]
@@ -313,6 +314,7 @@ pub(crate) fn percent_decode(s: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Loader {
     files: RefCell<HashMap<PathBuf, Rc<SpecFile>>>,
+    clock: Clock,
 }
 
 impl Loader {
@@ -327,11 +329,13 @@ impl Loader {
         if let Some(f) = self.files.borrow().get(&path) {
             return Ok(f.clone());
         }
+        let start = std::time::Instant::now();
         let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
             path: path.clone(),
             source,
         })?;
         let file = Rc::new(SpecFile::parse(path.clone(), &text)?);
+        self.clock.add(Stage::Load, start.elapsed());
         self.files.borrow_mut().insert(path, file.clone());
         Ok(file)
     }
@@ -351,6 +355,11 @@ impl Loader {
             file: self.file(path)?,
             pointer: String::new(),
         })
+    }
+
+    /// Where the run that reads through this loader counts its time.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// Number of files read so far.

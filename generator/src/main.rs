@@ -1,6 +1,6 @@
 //! The `rebilly-sdk-gen` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -24,7 +24,8 @@ macro_rules! say_raw {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rebilly_sdk_gen::krate::{crate_files, RuntimeDependency};
-use rebilly_sdk_gen::{generate_with, write, Filter, Options};
+use rebilly_sdk_gen::timings::Stage;
+use rebilly_sdk_gen::{generate_with, write, Filter, Generated, Options, OutputFile};
 
 #[derive(Parser)]
 #[command(
@@ -124,6 +125,10 @@ struct Generate {
     /// Also generate the operations the spec marks `x-sdk-skip`.
     #[arg(long)]
     include_skipped: bool,
+    /// Print the time of each stage (load, lint, analyze, emit to tokens, parse, format,
+    /// write) and the peak memory of each phase, on stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Args)]
@@ -166,6 +171,7 @@ fn generate(args: Generate) -> ExitCode {
         check,
         strict,
         include_skipped,
+        timings,
     } = args;
     let source = spec.to_string_lossy().replace('\\', "/");
     let options = Options {
@@ -179,11 +185,6 @@ fn generate(args: Generate) -> ExitCode {
     let generated = generate_with(&spec, &options).and_then(|g| {
         for w in &g.warnings {
             eprintln!("{w}");
-        }
-        if std::env::var_os("REBILLY_SDK_GEN_TIMINGS").is_some() {
-            for (stage, took) in &g.stages {
-                eprintln!("{stage}: {:.1} ms", took.as_secs_f64() * 1000.0);
-            }
         }
         if strict {
             g.strict()
@@ -225,7 +226,24 @@ fn generate(args: Generate) -> ExitCode {
         eprintln!("run `cargo run -p rebilly-sdk-gen -- generate` to update it");
         return ExitCode::from(1);
     }
-    match write::write_files(&out, &files) {
+    write_out(&out, &files, &generated, timings)
+}
+
+/// Writes the files and says what was written; with `timings`, prints where the time went.
+fn write_out(out: &Path, files: &[OutputFile], generated: &Generated, timings: bool) -> ExitCode {
+    let clock = &generated.clock;
+    let (written, writing) = rebilly_sdk_gen::timings::phase(|| {
+        clock.time(Stage::Write, || write::write_files(out, files))
+    });
+    if timings {
+        let phases = [
+            ("load+lint+analyze", &generated.analysis),
+            ("emit", &generated.emission),
+            ("write", &writing),
+        ];
+        eprint!("{}", rebilly_sdk_gen::timings::report(clock, &phases));
+    }
+    match written {
         Ok(report) => {
             say!(
                 "{}; {} written, {} unchanged, {} removed",

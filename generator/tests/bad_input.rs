@@ -196,3 +196,40 @@ fn cli_check_reports_drift_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&rewrite.stdout).contains("1 written, 2 unchanged, 1 removed"));
     assert_eq!(run(&["--out", "out", "--check"]).status.code(), Some(0));
 }
+
+#[test]
+fn cli_timings_name_every_stage_and_phase() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let output = Command::new(env!("CARGO_BIN_EXE_rebilly-sdk-gen"))
+        .arg("generate")
+        .arg("--spec")
+        .arg(&spec)
+        .args(["--out", "out", "--timings"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stages = [
+        "load",
+        "lint",
+        "analyze",
+        "emit to tokens",
+        "parse",
+        "format",
+        "write",
+    ];
+    for stage in stages {
+        let line = stderr.lines().find(|l| l.starts_with(&format!("{stage} ")));
+        let line = line.unwrap_or_else(|| panic!("no `{stage}` line in:\n{stderr}"));
+        assert!(line.trim_end().ends_with(" ms"), "{line}");
+    }
+    for phase in ["load+lint+analyze", "emit", "write"] {
+        let line = stderr
+            .lines()
+            .filter(|l| l.starts_with(&format!("{phase} ")));
+        assert!(line.last().is_some_and(|l| l.ends_with(" MB")), "{stderr}");
+    }
+    assert!(dir.path().join("out/types.rs").is_file());
+}

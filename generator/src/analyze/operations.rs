@@ -20,6 +20,7 @@ use crate::model::{
     Pagination, Param, ParamLocation, Resource, SecurityScheme, SecuritySet, SuccessResponse,
     TypeRef,
 };
+use crate::timings::Stage;
 
 /// Reads operations into resources.
 pub struct Operations<'a, 'b> {
@@ -169,7 +170,9 @@ impl Operations<'_, '_> {
         let own = op.get("parameters").map(|p| p.items()).unwrap_or_default();
         for node in shared.iter().chain(own.iter()) {
             let node = self.loader.deref(node)?;
-            if !params::lint(&node, &mut self.findings) {
+            let findings = &mut self.findings;
+            let clock = self.loader.clock();
+            if !clock.time(Stage::Lint, || params::lint(&node, findings)) {
                 continue;
             }
             let (Some(name), Some(location)) = (node.str("name"), node.str("in")) else {

@@ -16,6 +16,7 @@ use crate::diag::{Result, Warning};
 use crate::load::{Loader, Node};
 use crate::model::{EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UntaggedVariant};
 use crate::normalize::{Additional, JsonType, Schema};
+use crate::timings::Stage;
 use naming::Origin;
 
 /// A property gathered from a schema and its `allOf` members: its last declaration, and
@@ -157,7 +158,8 @@ impl<'a> Types<'a> {
     /// Reads a schema, linting it the first time it is read.
     fn read(&mut self, node: &Node) -> Schema {
         if self.linted.insert(node.key()) {
-            lint::schema(node, &mut self.findings);
+            let findings = &mut self.findings;
+            (self.loader.clock()).time(Stage::Lint, || lint::schema(node, findings));
         }
         Schema::read(node)
     }

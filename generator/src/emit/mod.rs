@@ -11,6 +11,7 @@ use quote::quote;
 
 use crate::diag::{Error, Result};
 use crate::model::{Api, TypeRef};
+use crate::timings::{Clock, Stage};
 
 /// One output file: path relative to the output directory, and its content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +27,8 @@ pub struct OutputFile {
 /// Files are independent, so they are emitted on all available cores (token streams are
 /// built, parsed and printed on the thread that owns them); the result is sorted by path,
 /// so it does not depend on scheduling.
-pub fn emit(api: &Api, source: &str, features: bool) -> Result<Vec<OutputFile>> {
+/// Each stage's time goes to `clock`.
+pub fn emit(api: &Api, source: &str, features: bool, clock: &Clock) -> Result<Vec<OutputFile>> {
     let mut jobs: Vec<Job> = vec![Job::Types, Job::Root];
     jobs.extend(api.resources.values().map(Job::Resource));
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -43,7 +45,7 @@ pub fn emit(api: &Api, source: &str, features: bool) -> Result<Vec<OutputFile>> 
                         let Some(job) = jobs.get(i) else {
                             return Ok(done);
                         };
-                        done.push(job.run(api, source, features)?);
+                        done.push(job.run(api, source, features, clock)?);
                     }
                 })
             })
@@ -69,38 +71,45 @@ enum Job<'a> {
 }
 
 impl Job<'_> {
-    fn run(&self, api: &Api, source: &str, features: bool) -> Result<OutputFile> {
+    fn run(&self, api: &Api, source: &str, features: bool, clock: &Clock) -> Result<OutputFile> {
+        let tokens = |make: &dyn Fn() -> TokenStream| clock.time(Stage::Tokens, make);
         match self {
-            Job::Root => file("mod.rs", source, client::module_root(api, features)),
+            Job::Root => {
+                let tokens = tokens(&|| client::module_root(api, features));
+                file("mod.rs", source, tokens, clock)
+            }
             // The largest file, written a type at a time: the tokens and syntax tree of one
             // type are alive at once, not those of the whole file (a third of the peak memory
             // of generating the whole upstream API).
             Job::Types => {
-                let mut content = print("types.rs", types::types_head())?;
+                let mut content = print("types.rs", tokens(&types::types_head), clock)?;
                 for def in api.types.values() {
-                    content.push_str(&print("types.rs", types::type_items(api, def, features))?);
+                    let items = tokens(&|| types::type_items(api, def, features));
+                    content.push_str(&print("types.rs", items, clock)?);
                 }
                 Ok(with_header(source, "types.rs", content))
             }
             Job::Resource(resource) => {
                 let name = format!("{}.rs", crate::model::bare(&resource.accessor));
-                file(&name, source, operations::resource_file(resource))
+                let tokens = tokens(&|| operations::resource_file(resource));
+                file(&name, source, tokens, clock)
             }
         }
     }
 }
 
-fn file(path: &str, source: &str, tokens: TokenStream) -> Result<OutputFile> {
-    Ok(with_header(source, path, print(path, tokens)?))
+fn file(path: &str, source: &str, tokens: TokenStream, clock: &Clock) -> Result<OutputFile> {
+    Ok(with_header(source, path, print(path, tokens, clock)?))
 }
 
 /// Parses `tokens` as a file's worth of Rust (invalid code is a generator error) and prints it.
-fn print(path: &str, tokens: TokenStream) -> Result<String> {
-    let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| Error::InvalidRust {
+fn print(path: &str, tokens: TokenStream, clock: &Clock) -> Result<String> {
+    let parsed = clock.time(Stage::Parse, || syn::parse2::<syn::File>(tokens));
+    let parsed = parsed.map_err(|e| Error::InvalidRust {
         file: path.to_string(),
         message: e.to_string(),
     })?;
-    Ok(prettyplease::unparse(&parsed))
+    Ok(clock.time(Stage::Format, || prettyplease::unparse(&parsed)))
 }
 
 fn with_header(source: &str, path: &str, printed: String) -> OutputFile {
