@@ -4,9 +4,9 @@
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// Access control list granted to the JWT.
 pub type Acl = Vec<AclItem>;
 /// The `AclItem` schema.
@@ -18,58 +18,13 @@ pub struct AclItem {
     /// Operations that are allowed within the scope.
     pub permissions: AclPermissions,
 }
-impl AclItem {
+object! {
+    AclItem {
+        scope "scope" required new,
+        permissions "permissions" required new,
+    }
     /// Creates `AclItem` from the fields the API requires (`scope`, `permissions`); the others start unset.
-    pub fn new(scope: ApiKeyScope, permissions: AclPermissions) -> Self {
-        Self { scope, permissions }
-    }
-}
-impl<'de> Deserialize<'de> for AclItem {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = AclItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "AclItem")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<AclItem, A::Error> {
-                let mut scope = None;
-                let mut permissions = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "scope" => scope = Some(__map.next_value()?),
-                        "permissions" => permissions = Some(__map.next_value()?),
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(AclItem {
-                    scope: obj::required(scope, "scope")?,
-                    permissions: obj::required(permissions, "permissions")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for AclItem {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("scope", &self.scope)?;
-        __out.member("permissions", &self.permissions)?;
-        Ok(())
-    }
-}
-impl Serialize for AclItem {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+    new(scope: ApiKeyScope, permissions: AclPermissions) {}
 }
 /// Operation IDs that are allowed; `*` allows every operation.
 pub type AclPermissions = Vec<String>;
@@ -86,78 +41,12 @@ pub struct ApiKeyScope {
     /// Custom fields the entry applies to.
     pub custom_field_name: Option<Vec<String>>,
 }
-impl ApiKeyScope {
-    /// Creates `ApiKeyScope` with every field unset.
-    pub fn new() -> Self {
-        Self {
-            organization_id: None,
-            product_id: None,
-            plan_id: None,
-            custom_field_name: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for ApiKeyScope {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = ApiKeyScope;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "ApiKeyScope")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<ApiKeyScope, A::Error> {
-                let mut organization_id = None;
-                let mut product_id = None;
-                let mut plan_id = None;
-                let mut custom_field_name = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "organizationId" => organization_id = __map.next_value()?,
-                        "productId" => product_id = __map.next_value()?,
-                        "planId" => plan_id = __map.next_value()?,
-                        "customFieldName" => custom_field_name = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(ApiKeyScope {
-                    organization_id,
-                    product_id,
-                    plan_id,
-                    custom_field_name,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for ApiKeyScope {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.organization_id {
-            __out.member("organizationId", value)?;
-        }
-        if let Some(value) = &self.product_id {
-            __out.member("productId", value)?;
-        }
-        if let Some(value) = &self.plan_id {
-            __out.member("planId", value)?;
-        }
-        if let Some(value) = &self.custom_field_name {
-            __out.member("customFieldName", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for ApiKeyScope {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    ApiKeyScope {
+        organization_id "organizationId" optional,
+        product_id "productId" optional,
+        plan_id "planId" optional,
+        custom_field_name "customFieldName" optional,
     }
 }
 /// How customers of the organization authenticate.
@@ -166,7 +55,7 @@ impl Serialize for ApiKeyScope {
 pub struct AuthenticationOptions {
     /// Regular expression that new passwords must match; `null` allows any password.
     ///
-    /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
+    /// `Some(None)` is sent as `null`; `None` is not sent.
     pub password_pattern: Option<Option<String>>,
     /// Lifetime of a new credential, in seconds.
     pub credential_ttl: Option<i64>,
@@ -181,89 +70,14 @@ pub struct AuthenticationOptions {
     /// Set by the server; never sent.
     pub links: Option<SelfLink>,
 }
-impl AuthenticationOptions {
-    /// Creates `AuthenticationOptions` with every field unset.
-    pub fn new() -> Self {
-        Self {
-            password_pattern: None,
-            credential_ttl: None,
-            auth_token_ttl: None,
-            reset_token_ttl: None,
-            otp_required: None,
-            links: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for AuthenticationOptions {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = AuthenticationOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "AuthenticationOptions")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<AuthenticationOptions, A::Error> {
-                let mut password_pattern = None;
-                let mut credential_ttl = None;
-                let mut auth_token_ttl = None;
-                let mut reset_token_ttl = None;
-                let mut otp_required = None;
-                let mut links = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "passwordPattern" => password_pattern = Some(__map.next_value()?),
-                        "credentialTtl" => credential_ttl = __map.next_value()?,
-                        "authTokenTtl" => auth_token_ttl = __map.next_value()?,
-                        "resetTokenTtl" => reset_token_ttl = __map.next_value()?,
-                        "otpRequired" => otp_required = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(AuthenticationOptions {
-                    password_pattern,
-                    credential_ttl,
-                    auth_token_ttl,
-                    reset_token_ttl,
-                    otp_required,
-                    links,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for AuthenticationOptions {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.password_pattern {
-            __out.member("passwordPattern", value)?;
-        }
-        if let Some(value) = &self.credential_ttl {
-            __out.member("credentialTtl", value)?;
-        }
-        if let Some(value) = &self.auth_token_ttl {
-            __out.member("authTokenTtl", value)?;
-        }
-        if let Some(value) = &self.reset_token_ttl {
-            __out.member("resetTokenTtl", value)?;
-        }
-        if let Some(value) = &self.otp_required {
-            __out.member("otpRequired", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for AuthenticationOptions {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    AuthenticationOptions {
+        password_pattern "passwordPattern" optional_nullable,
+        credential_ttl "credentialTtl" optional,
+        auth_token_ttl "authTokenTtl" optional,
+        reset_token_ttl "resetTokenTtl" optional,
+        otp_required "otpRequired" optional,
+        links "_links" optional read_only,
     }
 }
 /// A login request, in one of the two login modes.
@@ -287,47 +101,10 @@ impl From<AuthenticationTokenPasswordlessMode> for AuthenticationToken {
         Self::Passwordless(value)
     }
 }
-impl Serialize for AuthenticationToken {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Password(payload) => {
-                ::rebilly_runtime::tagged::write(serializer, "mode", "password", payload)
-            }
-            Self::Passwordless(payload) => {
-                ::rebilly_runtime::tagged::write(
-                    serializer,
-                    "mode",
-                    "passwordless",
-                    payload,
-                )
-            }
-            Self::Unknown(object) => object.serialize(serializer),
-        }
-    }
-}
-impl<'de> Deserialize<'de> for AuthenticationToken {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, "mode")?;
-        match tag.as_deref() {
-            Some("password") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("mode", object)
-                        .map_or_else(Self::Unknown, Self::Password),
-                )
-            }
-            Some("passwordless") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("mode", object)
-                        .map_or_else(Self::Unknown, Self::Passwordless),
-                )
-            }
-            _ => Ok(Self::Unknown(object)),
-        }
+tagged! {
+    AuthenticationToken "mode" {
+        Password "password" write,
+        Passwordless "passwordless" write,
     }
 }
 /// Log in with a username and password.
@@ -345,77 +122,17 @@ pub struct AuthenticationTokenPasswordMode {
     /// When the token stops being valid.
     pub expired_time: Option<::rebilly_runtime::DateTime>,
 }
-impl AuthenticationTokenPasswordMode {
+object! {
+    AuthenticationTokenPasswordMode {
+        username "username" required new,
+        password "password" required new,
+        otp_required "otpRequired" optional,
+        expired_time "expiredTime" optional,
+    }
     /// Creates `AuthenticationTokenPasswordMode` from the fields the API requires (`username`, `password`); the others start unset.
-    pub fn new(
-        username: impl Into<String>,
-        password: impl Into<::rebilly_runtime::Secret>,
-    ) -> Self {
-        Self {
-            username: username.into(),
-            password: password.into(),
-            otp_required: None,
-            expired_time: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for AuthenticationTokenPasswordMode {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = AuthenticationTokenPasswordMode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "AuthenticationTokenPasswordMode")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<AuthenticationTokenPasswordMode, A::Error> {
-                let mut username = None;
-                let mut password = None;
-                let mut otp_required = None;
-                let mut expired_time = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "username" => username = Some(__map.next_value()?),
-                        "password" => password = Some(__map.next_value()?),
-                        "otpRequired" => otp_required = __map.next_value()?,
-                        "expiredTime" => expired_time = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(AuthenticationTokenPasswordMode {
-                    username: obj::required(username, "username")?,
-                    password: obj::required(password, "password")?,
-                    otp_required,
-                    expired_time,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for AuthenticationTokenPasswordMode {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("username", &self.username)?;
-        __out.member("password", &self.password)?;
-        if let Some(value) = &self.otp_required {
-            __out.member("otpRequired", value)?;
-        }
-        if let Some(value) = &self.expired_time {
-            __out.member("expiredTime", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for AuthenticationTokenPasswordMode {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+    new(username: impl Into<String>, password: impl Into<::rebilly_runtime::Secret>) {
+        let username = username.into();
+        let password = password.into();
     }
 }
 /// Log a customer in without a password; needs a secret API key.
@@ -429,70 +146,14 @@ pub struct AuthenticationTokenPasswordlessMode {
     /// When the token stops being valid.
     pub expired_time: Option<::rebilly_runtime::DateTime>,
 }
-impl AuthenticationTokenPasswordlessMode {
+object! {
+    AuthenticationTokenPasswordlessMode {
+        customer_id "customerId" required new,
+        otp_required "otpRequired" optional,
+        expired_time "expiredTime" optional,
+    }
     /// Creates `AuthenticationTokenPasswordlessMode` from the fields the API requires (`customer_id`); the others start unset.
-    pub fn new(customer_id: CustomerId) -> Self {
-        Self {
-            customer_id,
-            otp_required: None,
-            expired_time: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for AuthenticationTokenPasswordlessMode {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = AuthenticationTokenPasswordlessMode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "AuthenticationTokenPasswordlessMode")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<AuthenticationTokenPasswordlessMode, A::Error> {
-                let mut customer_id = None;
-                let mut otp_required = None;
-                let mut expired_time = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "customerId" => customer_id = Some(__map.next_value()?),
-                        "otpRequired" => otp_required = __map.next_value()?,
-                        "expiredTime" => expired_time = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(AuthenticationTokenPasswordlessMode {
-                    customer_id: obj::required(customer_id, "customerId")?,
-                    otp_required,
-                    expired_time,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for AuthenticationTokenPasswordlessMode {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("customerId", &self.customer_id)?;
-        if let Some(value) = &self.otp_required {
-            __out.member("otpRequired", value)?;
-        }
-        if let Some(value) = &self.expired_time {
-            __out.member("expiredTime", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for AuthenticationTokenPasswordlessMode {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+    new(customer_id: CustomerId) {}
 }
 /// An authentication token issued when a customer logged in.
 #[derive(Debug, Clone, PartialEq)]
@@ -516,92 +177,26 @@ pub struct AuthenticationTokenResponse {
     pub credential_id: Option<ResourceId>,
     /// When the token stops being valid; `null` when it does not expire.
     ///
-    /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
+    /// `Some(None)` is sent as `null`; `None` is not sent.
     pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to this resource.
     ///
     /// Set by the server; never sent.
     pub links: Option<SelfLink>,
 }
-impl AuthenticationTokenResponse {
+object! {
+    AuthenticationTokenResponse {
+        username "username" required new,
+        customer_id "customerId" optional read_only,
+        token "token" optional read_only,
+        otp_required "otpRequired" optional,
+        credential_id "credentialId" optional read_only,
+        expired_time "expiredTime" optional_nullable,
+        links "_links" optional read_only,
+    }
     /// Creates `AuthenticationTokenResponse` from the fields the API requires (`username`); the others start unset.
-    pub fn new(username: impl Into<String>) -> Self {
-        Self {
-            username: username.into(),
-            customer_id: None,
-            token: None,
-            otp_required: None,
-            credential_id: None,
-            expired_time: None,
-            links: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for AuthenticationTokenResponse {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = AuthenticationTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "AuthenticationTokenResponse")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<AuthenticationTokenResponse, A::Error> {
-                let mut username = None;
-                let mut customer_id = None;
-                let mut token = None;
-                let mut otp_required = None;
-                let mut credential_id = None;
-                let mut expired_time = None;
-                let mut links = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "username" => username = Some(__map.next_value()?),
-                        "customerId" => customer_id = __map.next_value()?,
-                        "token" => token = __map.next_value()?,
-                        "otpRequired" => otp_required = __map.next_value()?,
-                        "credentialId" => credential_id = __map.next_value()?,
-                        "expiredTime" => expired_time = Some(__map.next_value()?),
-                        "_links" => links = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(AuthenticationTokenResponse {
-                    username: obj::required(username, "username")?,
-                    customer_id,
-                    token,
-                    otp_required,
-                    credential_id,
-                    expired_time,
-                    links,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for AuthenticationTokenResponse {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("username", &self.username)?;
-        if let Some(value) = &self.otp_required {
-            __out.member("otpRequired", value)?;
-        }
-        if let Some(value) = &self.expired_time {
-            __out.member("expiredTime", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for AuthenticationTokenResponse {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+    new(username: impl Into<String>) {
+        let username = username.into();
     }
 }
 /// When the resource was created; set by Rebilly.
@@ -624,93 +219,30 @@ pub struct CustomerCredential {
     pub customer_id: CustomerId,
     /// When the credential stops being valid; `null` when it does not expire.
     ///
-    /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
+    /// `Some(None)` is sent as `null`; `None` is not sent.
     pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to related resources.
     ///
     /// Set by the server; never sent.
     pub links: Option<Vec<CustomerCredentialLinksItem>>,
 }
-impl CustomerCredential {
+object! {
+    CustomerCredential {
+        id "id" optional read_only,
+        username "username" required new,
+        password "password" optional new,
+        customer_id "customerId" required new,
+        expired_time "expiredTime" optional_nullable,
+        links "_links" optional read_only,
+    }
     /// Creates `CustomerCredential` from the fields the API requires (`username`, `password`, `customer_id`); the others start unset.
-    pub fn new(
+    new(
         username: impl Into<String>,
         password: impl Into<::rebilly_runtime::Secret>,
         customer_id: CustomerId,
-    ) -> Self {
-        Self {
-            id: None,
-            username: username.into(),
-            password: Some(password.into()),
-            customer_id,
-            expired_time: None,
-            links: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for CustomerCredential {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = CustomerCredential;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "CustomerCredential")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<CustomerCredential, A::Error> {
-                let mut id = None;
-                let mut username = None;
-                let mut password = None;
-                let mut customer_id = None;
-                let mut expired_time = None;
-                let mut links = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "id" => id = __map.next_value()?,
-                        "username" => username = Some(__map.next_value()?),
-                        "password" => password = __map.next_value()?,
-                        "customerId" => customer_id = Some(__map.next_value()?),
-                        "expiredTime" => expired_time = Some(__map.next_value()?),
-                        "_links" => links = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(CustomerCredential {
-                    id,
-                    username: obj::required(username, "username")?,
-                    password,
-                    customer_id: obj::required(customer_id, "customerId")?,
-                    expired_time,
-                    links,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for CustomerCredential {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("username", &self.username)?;
-        if let Some(value) = &self.password {
-            __out.member("password", value)?;
-        }
-        __out.member("customerId", &self.customer_id)?;
-        if let Some(value) = &self.expired_time {
-            __out.member("expiredTime", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for CustomerCredential {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+    ) {
+        let username = username.into();
+        let password = Some(password.into());
     }
 }
 /// The `CustomerCredentialLinksItem` schema.
@@ -722,61 +254,10 @@ pub struct CustomerCredentialLinksItem {
     /// How the link relates to this resource.
     pub rel: Option<CustomerCredentialLinksItemRel>,
 }
-impl CustomerCredentialLinksItem {
-    /// Creates `CustomerCredentialLinksItem` with every field unset.
-    pub fn new() -> Self {
-        Self { href: None, rel: None }
-    }
-}
-impl<'de> Deserialize<'de> for CustomerCredentialLinksItem {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = CustomerCredentialLinksItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "CustomerCredentialLinksItem")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<CustomerCredentialLinksItem, A::Error> {
-                let mut href = None;
-                let mut rel = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "href" => href = __map.next_value()?,
-                        "rel" => rel = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(CustomerCredentialLinksItem {
-                    href,
-                    rel,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for CustomerCredentialLinksItem {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.href {
-            __out.member("href", value)?;
-        }
-        if let Some(value) = &self.rel {
-            __out.member("rel", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for CustomerCredentialLinksItem {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    CustomerCredentialLinksItem {
+        href "href" optional,
+        rel "rel" optional,
     }
 }
 /// How the link relates to this resource.
@@ -789,44 +270,10 @@ pub enum CustomerCredentialLinksItemRel {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl CustomerCredentialLinksItemRel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Self_ => "self",
-            Self::Customer => "customer",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerCredentialLinksItemRel {
-    fn from(value: &str) -> Self {
-        match value {
-            "self" => Self::Self_,
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for CustomerCredentialLinksItemRel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CustomerCredentialLinksItemRel {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CustomerCredentialLinksItemRel {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    CustomerCredentialLinksItemRel {
+        Self_ "self",
+        Customer "customer",
     }
 }
 /// Identifier of a customer.
@@ -880,113 +327,20 @@ pub struct CustomerJwt {
     /// Set by the server; never sent.
     pub links: Option<Vec<CustomerJwtLinksItem>>,
 }
-impl CustomerJwt {
-    /// Creates `CustomerJwt` with every field unset.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            r#type: None,
-            token: None,
-            invalidate: None,
-            one_time_password: None,
-            customer_id: None,
-            acl: None,
-            custom_claims: None,
-            created_time: None,
-            updated_time: None,
-            expired_time: None,
-            links: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for CustomerJwt {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = CustomerJwt;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "CustomerJwt")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<CustomerJwt, A::Error> {
-                let mut id = None;
-                let mut r#type = None;
-                let mut token = None;
-                let mut invalidate = None;
-                let mut one_time_password = None;
-                let mut customer_id = None;
-                let mut acl = None;
-                let mut custom_claims = None;
-                let mut created_time = None;
-                let mut updated_time = None;
-                let mut expired_time = None;
-                let mut links = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "id" => id = __map.next_value()?,
-                        "type" => r#type = __map.next_value()?,
-                        "token" => token = __map.next_value()?,
-                        "invalidate" => invalidate = __map.next_value()?,
-                        "oneTimePassword" => one_time_password = __map.next_value()?,
-                        "customerId" => customer_id = __map.next_value()?,
-                        "acl" => acl = __map.next_value()?,
-                        "customClaims" => custom_claims = __map.next_value()?,
-                        "createdTime" => created_time = __map.next_value()?,
-                        "updatedTime" => updated_time = __map.next_value()?,
-                        "expiredTime" => expired_time = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(CustomerJwt {
-                    id,
-                    r#type,
-                    token,
-                    invalidate,
-                    one_time_password,
-                    customer_id,
-                    acl,
-                    custom_claims,
-                    created_time,
-                    updated_time,
-                    expired_time,
-                    links,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for CustomerJwt {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.invalidate {
-            __out.member("invalidate", value)?;
-        }
-        if let Some(value) = &self.one_time_password {
-            __out.member("oneTimePassword", value)?;
-        }
-        if let Some(value) = &self.acl {
-            __out.member("acl", value)?;
-        }
-        if let Some(value) = &self.custom_claims {
-            __out.member("customClaims", value)?;
-        }
-        if let Some(value) = &self.expired_time {
-            __out.member("expiredTime", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for CustomerJwt {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    CustomerJwt {
+        id "id" optional read_only,
+        r#type "type" optional read_only,
+        token "token" optional read_only,
+        invalidate "invalidate" optional,
+        one_time_password "oneTimePassword" optional,
+        customer_id "customerId" optional read_only,
+        acl "acl" optional,
+        custom_claims "customClaims" optional,
+        created_time "createdTime" optional read_only,
+        updated_time "updatedTime" optional read_only,
+        expired_time "expiredTime" optional,
+        links "_links" optional read_only,
     }
 }
 /// The `CustomerJwtLinksItem` schema.
@@ -998,58 +352,10 @@ pub struct CustomerJwtLinksItem {
     /// How the link relates to this resource.
     pub rel: Option<CustomerJwtLinksItemRel>,
 }
-impl CustomerJwtLinksItem {
-    /// Creates `CustomerJwtLinksItem` with every field unset.
-    pub fn new() -> Self {
-        Self { href: None, rel: None }
-    }
-}
-impl<'de> Deserialize<'de> for CustomerJwtLinksItem {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = CustomerJwtLinksItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "CustomerJwtLinksItem")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<CustomerJwtLinksItem, A::Error> {
-                let mut href = None;
-                let mut rel = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "href" => href = __map.next_value()?,
-                        "rel" => rel = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(CustomerJwtLinksItem { href, rel })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for CustomerJwtLinksItem {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.href {
-            __out.member("href", value)?;
-        }
-        if let Some(value) = &self.rel {
-            __out.member("rel", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for CustomerJwtLinksItem {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    CustomerJwtLinksItem {
+        href "href" optional,
+        rel "rel" optional,
     }
 }
 /// How the link relates to this resource.
@@ -1060,42 +366,9 @@ pub enum CustomerJwtLinksItemRel {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl CustomerJwtLinksItemRel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerJwtLinksItemRel {
-    fn from(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for CustomerJwtLinksItemRel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CustomerJwtLinksItemRel {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CustomerJwtLinksItemRel {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    CustomerJwtLinksItemRel {
+        Customer "customer",
     }
 }
 /// Kind of session.
@@ -1106,42 +379,9 @@ pub enum CustomerJwtType {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl CustomerJwtType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerJwtType {
-    fn from(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for CustomerJwtType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CustomerJwtType {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CustomerJwtType {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    CustomerJwtType {
+        Customer "customer",
     }
 }
 /// A token that lets a customer set a new password.
@@ -1160,81 +400,24 @@ pub struct ResetPasswordToken {
     pub credential_id: Option<String>,
     /// When the token stops being valid; `null` when it does not expire.
     ///
-    /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
+    /// `Some(None)` is sent as `null`; `None` is not sent.
     pub expired_time: Option<Option<::rebilly_runtime::DateTime>>,
     /// Links to this resource.
     ///
     /// Set by the server; never sent.
     pub links: Option<SelfLink>,
 }
-impl ResetPasswordToken {
+object! {
+    ResetPasswordToken {
+        token "token" optional read_only,
+        username "username" required new,
+        credential_id "credentialId" optional read_only,
+        expired_time "expiredTime" optional_nullable,
+        links "_links" optional read_only,
+    }
     /// Creates `ResetPasswordToken` from the fields the API requires (`username`); the others start unset.
-    pub fn new(username: impl Into<String>) -> Self {
-        Self {
-            token: None,
-            username: username.into(),
-            credential_id: None,
-            expired_time: None,
-            links: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for ResetPasswordToken {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = ResetPasswordToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "ResetPasswordToken")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<ResetPasswordToken, A::Error> {
-                let mut token = None;
-                let mut username = None;
-                let mut credential_id = None;
-                let mut expired_time = None;
-                let mut links = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "token" => token = __map.next_value()?,
-                        "username" => username = Some(__map.next_value()?),
-                        "credentialId" => credential_id = __map.next_value()?,
-                        "expiredTime" => expired_time = Some(__map.next_value()?),
-                        "_links" => links = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(ResetPasswordToken {
-                    token,
-                    username: obj::required(username, "username")?,
-                    credential_id,
-                    expired_time,
-                    links,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for ResetPasswordToken {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("username", &self.username)?;
-        if let Some(value) = &self.expired_time {
-            __out.member("expiredTime", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for ResetPasswordToken {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+    new(username: impl Into<String>) {
+        let username = username.into();
     }
 }
 /// Identifier generated by Rebilly for a resource.
@@ -1250,58 +433,10 @@ pub struct SelfLinkItem {
     /// How the link relates to this resource.
     pub rel: Option<SelfLinkItemRel>,
 }
-impl SelfLinkItem {
-    /// Creates `SelfLinkItem` with every field unset.
-    pub fn new() -> Self {
-        Self { href: None, rel: None }
-    }
-}
-impl<'de> Deserialize<'de> for SelfLinkItem {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = SelfLinkItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "SelfLinkItem")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<SelfLinkItem, A::Error> {
-                let mut href = None;
-                let mut rel = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "href" => href = __map.next_value()?,
-                        "rel" => rel = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(SelfLinkItem { href, rel })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for SelfLinkItem {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.href {
-            __out.member("href", value)?;
-        }
-        if let Some(value) = &self.rel {
-            __out.member("rel", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for SelfLinkItem {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    SelfLinkItem {
+        href "href" optional,
+        rel "rel" optional,
     }
 }
 /// How the link relates to this resource.
@@ -1312,42 +447,9 @@ pub enum SelfLinkItemRel {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl SelfLinkItemRel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Self_ => "self",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SelfLinkItemRel {
-    fn from(value: &str) -> Self {
-        match value {
-            "self" => Self::Self_,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for SelfLinkItemRel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SelfLinkItemRel {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SelfLinkItemRel {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    SelfLinkItemRel {
+        Self_ "self",
     }
 }
 /// When the resource was last changed; set by Rebilly.

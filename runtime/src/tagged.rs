@@ -93,6 +93,61 @@ pub fn write_value<S: Serializer, T: Serialize>(
     }
 }
 
+/// A generated tagged union's `Serialize` and `Deserialize` impls, from its tag member and its
+/// table of `Variant "tag value" how` lines, where `how` is `write` for a payload that is a
+/// generated struct (its members follow the tag) and `write_value` for any other payload (it
+/// goes through a JSON value). The enum must have an `Unknown(Object)` variant: an unknown tag,
+/// or members that do not fit their variant, read into it with every member kept.
+///
+/// ```
+/// # use rebilly_runtime::tagged;
+/// # use rebilly_runtime::tagged::Object;
+/// #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+/// pub struct Card { pub last4: String }
+/// #[derive(Debug, PartialEq)]
+/// pub enum Method { Card(Card), Unknown(Object) }
+/// tagged! {
+///     Method "method" {
+///         Card "payment-card" write_value,
+///     }
+/// }
+/// let card: Method = serde_json::from_str(r#"{"method":"payment-card","last4":"4242"}"#).unwrap();
+/// assert_eq!(card, Method::Card(Card { last4: "4242".into() }));
+/// let later: Method = serde_json::from_str(r#"{"method":"crypto","coin":"x"}"#).unwrap();
+/// let back = serde_json::to_value(&later).unwrap();
+/// assert_eq!(back, serde_json::json!({"method": "crypto", "coin": "x"}));
+/// ```
+#[macro_export]
+macro_rules! tagged {
+    ($name:ident $tag:literal { $( $variant:ident $wire:literal $write:ident ),* $(,)? }) => {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<__S: $crate::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                match self {
+                    $( Self::$variant(payload) => $crate::tagged::$write(serializer, $tag, $wire, payload), )*
+                    Self::Unknown(object) => $crate::serde::Serialize::serialize(object, serializer),
+                }
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: $crate::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                let (tag, object) = $crate::tagged::read(deserializer, $tag)?;
+                ::core::result::Result::Ok(match tag.as_deref() {
+                    $(
+                        ::core::option::Option::Some($wire) => $crate::tagged::payload($tag, object)
+                            .map_or_else(Self::Unknown, Self::$variant),
+                    )*
+                    _ => Self::Unknown(object),
+                })
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

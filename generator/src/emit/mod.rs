@@ -35,25 +35,27 @@ pub fn emit(api: &Api, source: &str, features: bool, clock: &Clock) -> Result<Ve
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len());
+    let work = || -> Result<Vec<OutputFile>> {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else {
+                return Ok(done);
+            };
+            done.push(job.run(api, source, features, clock)?);
+        }
+    };
+    // This thread works too: the memory the analysis freed is in its heap, and pages reused
+    // cost less than fresh ones from the system.
     let results: Vec<Result<Vec<OutputFile>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else {
-                            return Ok(done);
-                        };
-                        done.push(job.run(api, source, features, clock)?);
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("an emit worker panicked"))
-            .collect()
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut results = vec![work()];
+        results.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("an emit worker panicked")),
+        );
+        results
     });
     let mut files = Vec::with_capacity(jobs.len());
     for r in results {
@@ -84,8 +86,11 @@ impl Job<'_> {
             Job::Types => {
                 let mut content = print("types.rs", tokens(&types::types_head), clock)?;
                 for def in api.types.values() {
-                    let items = tokens(&|| types::type_items(api, def, features));
+                    let start = std::time::Instant::now();
+                    let (items, table) = types::type_items(api, def, features);
+                    clock.add(Stage::Tokens, start.elapsed());
                     content.push_str(&print("types.rs", items, clock)?);
+                    content.push_str(&table);
                 }
                 Ok(with_header(source, "types.rs", content))
             }
@@ -128,11 +133,36 @@ pub(crate) fn cfg_for<'a>(
     groups: impl ExactSizeIterator<Item = &'a String>,
     all: usize,
 ) -> TokenStream {
-    if groups.len() >= all {
-        return quote!();
+    cfg_tokens(cfg_features(groups, all).as_deref())
+}
+
+/// The features an item used by `groups` needs, or `None` when every one of the `all` groups
+/// uses it.
+pub(crate) fn cfg_features<'a>(
+    groups: impl ExactSizeIterator<Item = &'a String>,
+    all: usize,
+) -> Option<Vec<String>> {
+    (groups.len() < all).then(|| groups.map(|g| feature_name(g)).collect())
+}
+
+/// The `cfg` attribute for `features`, as tokens.
+pub(crate) fn cfg_tokens(features: Option<&[String]>) -> TokenStream {
+    match features {
+        Some(names) => quote!(#[cfg(any( #( feature = #names ),* ))]),
+        None => quote!(),
     }
-    let names: Vec<String> = groups.map(|g| feature_name(g)).collect();
-    quote!(#[cfg(any( #( feature = #names ),* ))])
+}
+
+/// The `cfg` attribute for `features`, as text formatted as `prettyplease` would print it.
+pub(crate) fn cfg_text(features: Option<&[String]>) -> String {
+    let Some(names) = features else {
+        return String::new();
+    };
+    let list: Vec<String> = names
+        .iter()
+        .map(|n| format!("feature = {}", proc_macro2::Literal::string(n)))
+        .collect();
+    format!("#[cfg(any({}))]", list.join(", "))
 }
 
 /// The cargo feature of a resource: its accessor name with dashes (`customer-authentication`).
@@ -163,6 +193,27 @@ pub(crate) fn paragraphs(parts: &[Option<&str>]) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+/// The Rust type for a model type reference, as text written inside `types.rs` (what
+/// [`rust_type`] makes with no path, spelled as `prettyplease` prints it).
+pub(crate) fn type_text(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_string(),
+        TypeRef::I32 => "i32".to_string(),
+        TypeRef::I64 => "i64".to_string(),
+        TypeRef::F64 => "f64".to_string(),
+        TypeRef::Bool => "bool".to_string(),
+        TypeRef::DateTime => "::rebilly_runtime::DateTime".to_string(),
+        TypeRef::Date => "::rebilly_runtime::Date".to_string(),
+        TypeRef::Secret => "::rebilly_runtime::Secret".to_string(),
+        TypeRef::Json => "::rebilly_runtime::serde_json::Value".to_string(),
+        TypeRef::Bytes => "Vec<u8>".to_string(),
+        TypeRef::Named(n) => ident(n).to_string(),
+        TypeRef::Array(t) => format!("Vec<{}>", type_text(t)),
+        TypeRef::Map(t) => format!("::std::collections::BTreeMap<String, {}>", type_text(t)),
+        TypeRef::Nullable(t) => format!("Option<{}>", type_text(t)),
+    }
 }
 
 /// The Rust type for a model type reference, as seen from a module beside `types`.

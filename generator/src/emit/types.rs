@@ -15,22 +15,29 @@ pub fn types_head() -> TokenStream {
         //! Data types of the API: request bodies, responses and the types they contain.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
         #[allow(unused_imports)]
-        use ::rebilly_runtime::object as obj;
-        #[allow(unused_imports)]
         use ::rebilly_runtime::serde::{Deserialize, Serialize};
+        #[allow(unused_imports)]
+        use ::rebilly_runtime::{object, string_enum, tagged};
     }
 }
 
-/// The items of one type of `types.rs`. With `features`, they are compiled only when a
-/// resource that uses the type is enabled.
-pub fn type_items(api: &Api, def: &TypeDef, features: bool) -> TokenStream {
-    let cfg = if features {
-        super::cfg_for(def.used_by.iter(), api.resources.len())
+/// The items of one type of `types.rs`: those `syn` and `prettyplease` print, and the
+/// invocation of a runtime macro with the type's table, as text (see [`struct_serde`]).
+/// With `features`, they are compiled only when a resource that uses the type is enabled.
+pub fn type_items(api: &Api, def: &TypeDef, features: bool) -> (TokenStream, String) {
+    let features = if features {
+        super::cfg_features(def.used_by.iter(), api.resources.len())
     } else {
-        quote!()
+        None
     };
-    let items = type_def(api, def);
-    quote! { #( #cfg #items )* }
+    let cfg = super::cfg_tokens(features.as_deref());
+    let (items, table) = type_def(api, def);
+    let table = match (&features, table) {
+        (_, None) => String::new(),
+        (None, Some(table)) => table,
+        (Some(_), Some(table)) => format!("{}\n{table}", super::cfg_text(features.as_deref())),
+    };
+    (quote! { #( #cfg #items )* }, table)
 }
 
 /// The derives of a struct: serde's are not among them (its impls are written out, see
@@ -75,7 +82,7 @@ fn untagged(
     ]
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
+fn type_def(api: &Api, def: &TypeDef) -> (Vec<TokenStream>, Option<String>) {
     let name = ident(&def.name);
     let docs = doc(def
         .doc
@@ -85,7 +92,7 @@ fn type_def(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
     match &def.kind {
         TypeKind::Alias(t) => {
             let t = rust_type(t, &here);
-            vec![quote! { #docs pub type #name = #t; }]
+            (vec![quote! { #docs pub type #name = #t; }], None)
         }
         TypeKind::Struct {
             fields,
@@ -101,21 +108,23 @@ fn type_def(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
                     pub extra: ::std::collections::BTreeMap<String, #t>,
                 }
             });
-            let mut items = vec![
-                quote! {
-                    #docs
-                    #derive
-                    #[non_exhaustive]
-                    pub struct #name { #( #members )* #extra }
-                },
-                constructor(def, fields, additional.is_some()),
-            ];
-            items.extend(struct_serde(def, fields, additional.is_some()));
-            items
+            let items = vec![quote! {
+                #docs
+                #derive
+                #[non_exhaustive]
+                pub struct #name { #( #members )* #extra }
+            }];
+            (items, Some(struct_serde(def, fields, additional.is_some())))
         }
-        TypeKind::StringEnum { variants } => string_enum(&name, &docs, variants),
-        TypeKind::Tagged { tag, variants } => tagged(api, &name, &docs, tag, variants),
-        TypeKind::Untagged { variants } => untagged(&name, &docs, variants),
+        TypeKind::StringEnum { variants } => {
+            let (items, table) = string_enum(&name, &docs, variants);
+            (items, Some(table))
+        }
+        TypeKind::Tagged { tag, variants } => {
+            let (items, table) = tagged(api, &name, &docs, tag, variants);
+            (items, Some(table))
+        }
+        TypeKind::Untagged { variants } => (untagged(&name, &docs, variants), None),
     }
 }
 
@@ -137,9 +146,7 @@ fn field(f: &Field) -> TokenStream {
         text.push_str("\n\nSent by the client; never returned.");
     }
     if f.presence == Presence::OptionalNullable {
-        text.push_str(
-            "\n\n`None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.",
-        );
+        text.push_str("\n\n`Some(None)` is sent as `null`; `None` is not sent.");
     }
     let docs = doc(&text);
     let ty = match f.presence {
@@ -150,286 +157,152 @@ fn field(f: &Field) -> TokenStream {
     quote! { #docs pub #name: #ty, }
 }
 
-/// A struct's `Deserialize` and `Serialize` impls: every type reads and writes (users load
-/// request bodies from fixtures and queues, and write what they received to logs and queues).
+/// A struct's constructor and its `Deserialize` and `Serialize` impls, as the runtime's
+/// `object!` invocation with the struct's member table (one line per field, see the macro's
+/// documentation): every type reads and writes (users load request bodies from fixtures and queues, and write
+/// what they received to logs and queues).
 ///
 /// Reading: each member by name, once; an absent member is `None` (an error when required),
 /// `null` is `None` for `Option<T>` and `Some(None)` for `Option<Option<T>>`; members the
 /// schema does not describe go to `extra` when it has one, and are skipped otherwise.
 /// Writing: required members always, optional ones when `Some`, read-only ones never (however
 /// the value was obtained: a resource fetched, changed and put back), then `extra`.
-fn struct_serde(def: &TypeDef, fields: &[Field], has_extra: bool) -> Vec<TokenStream> {
-    let mut items = vec![struct_deserialize(def, fields, has_extra)];
-    items.extend(struct_serialize(def, fields, has_extra));
-    items
-}
-
-/// A struct's `Deserialize`: each member by name, once, into its slot.
-fn struct_deserialize(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream {
-    let name = ident(&def.name);
-    let type_name = &def.name;
-    let slots = fields.iter().map(|f| {
-        let n = ident(&f.name);
-        quote!(let mut #n = None;)
-    });
-    let arms = fields.iter().map(|f| {
-        let n = ident(&f.name);
-        let wire = &f.wire;
-        match f.presence {
-            Presence::Required | Presence::OptionalNullable => {
-                quote!(#wire => #n = Some(__map.next_value()?),)
-            }
-            Presence::RequiredNullable | Presence::Optional => {
-                quote!(#wire => #n = __map.next_value()?,)
-            }
-        }
-    });
-    let finish = fields.iter().map(|f| {
-        let n = ident(&f.name);
-        let wire = &f.wire;
-        match f.presence {
-            Presence::Required => quote!(#n: obj::required(#n, #wire)?,),
-            _ => quote!(#n,),
-        }
-    });
-    let body = if fields.is_empty() && !has_extra {
-        quote! {
-            while __map.next_key::<obj::IgnoredAny>()?.is_some() {
-                obj::skip(&mut __map)?;
-            }
-            Ok(#name {})
-        }
-    } else {
-        let (extra_slot, unknown, extra) = if has_extra {
-            (
-                quote!(let mut extra = ::std::collections::BTreeMap::new();),
-                quote!({
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }),
-                quote!(extra),
-            )
-        } else {
-            (quote!(), quote!(obj::skip(&mut __map)?,), quote!())
+///
+/// The table is written as text, formatted as it should read: neither `syn` nor
+/// `prettyplease` need to see it, and what they would make of a macro's tokens is one long
+/// filled line.
+fn struct_serde(def: &TypeDef, fields: &[Field], has_extra: bool) -> String {
+    let lines = fields.iter().map(|f| {
+        let presence = match f.presence {
+            Presence::Required => "required",
+            Presence::RequiredNullable => "required_nullable",
+            Presence::Optional => "optional",
+            Presence::OptionalNullable => "optional_nullable",
         };
-        quote! {
-            #( #slots )*
-            #extra_slot
-            while let Some(__key) = __map.next_key::<obj::Key>()? {
-                match &*__key {
-                    #( #arms )*
-                    _ => #unknown
-                }
-            }
-            Ok(#name { #( #finish )* #extra })
-        }
-    };
-    quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: obj::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Members;
-                impl<'de> obj::Visitor<'de> for Members {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        obj::expecting(f, #type_name)
-                    }
-                    fn visit_map<A: obj::MapAccess<'de>>(self, mut __map: A) -> Result<#name, A::Error> {
-                        #body
-                    }
-                }
-                deserializer.deserialize_map(Members)
-            }
-        }
-    }
-}
-
-/// A struct's `Serialize` (through `WriteMembers`, so that a tagged union can write its tag
-/// first): read-only members never.
-fn struct_serialize(def: &TypeDef, fields: &[Field], has_extra: bool) -> [TokenStream; 2] {
-    let name = ident(&def.name);
-    let writes: Vec<TokenStream> = fields
-        .iter()
-        .filter(|f| !f.read_only)
-        .map(|f| {
-            let n = ident(&f.name);
-            let wire = &f.wire;
-            match f.presence {
-                Presence::Required | Presence::RequiredNullable => {
-                    quote!(__out.member(#wire, &self.#n)?;)
-                }
-                Presence::Optional | Presence::OptionalNullable => {
-                    quote!(if let Some(value) = &self.#n { __out.member(#wire, value)?; })
-                }
-            }
-        })
-        .chain(has_extra.then(|| {
-            quote!(for (key, value) in &self.extra {
-                __out.member(key, value)?;
-            })
-        }))
-        .collect();
-    let out = if writes.is_empty() {
-        quote!(_out)
-    } else {
-        quote!(__out)
-    };
-    // Two items: each gets the type's `cfg`.
-    [
-        quote! {
-            impl obj::WriteMembers for #name {
-                fn write_members<W: obj::Members>(&self, #out: &mut W) -> Result<(), W::Error> {
-                    #( #writes )*
-                    Ok(())
-                }
-            }
-        },
-        quote! {
-            impl Serialize for #name {
-                fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    obj::write(serializer, self)
-                }
-            }
-        },
-    ]
+        let read_only = if f.read_only { " read_only" } else { "" };
+        let new = if f.constructor.is_some() { " new" } else { "" };
+        let wire = proc_macro2::Literal::string(&f.wire);
+        format!("{} {wire} {presence}{read_only}{new},", ident(&f.name))
+    });
+    let extra = has_extra.then(|| "..extra".to_string());
+    let mut out = format!(
+        "object! {{\n{}",
+        table(&ident(&def.name).to_string(), lines.chain(extra))
+    );
+    out.push_str(&constructor(def, fields));
+    out.push_str("}\n");
+    out
 }
 
 /// `new(...)` taking every field the schema requires that the caller sends (write-only ones
-/// included): the one way to build a `#[non_exhaustive]` struct outside the crate.
-fn constructor(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream {
-    let name = ident(&def.name);
-    let args = fields.iter().filter_map(|f| {
-        let n = ident(&f.name);
-        let t = rust_type(&f.ty, &quote!());
-        Some(match f.constructor? {
-            Argument::Optional => quote!(#n: Option<#t>),
-            Argument::Into => quote!(#n: impl Into<#t>),
-            Argument::Value => quote!(#n: #t),
-        })
-    });
-    let inits = fields.iter().map(|f| {
-        let n = ident(&f.name);
-        let Some(argument) = f.constructor else {
-            return quote!(#n: None);
-        };
-        let value = match (f.boxed, argument) {
-            (true, Argument::Optional) => quote!(#n.map(Box::new)),
-            (true, _) => quote!(Box::new(#n)),
-            (false, Argument::Into) => quote!(#n.into()),
-            (false, _) => quote!(#n),
-        };
-        let plain = !f.boxed && argument != Argument::Into;
-        match f.presence {
-            Presence::Required | Presence::RequiredNullable if plain => quote!(#n),
-            Presence::Required | Presence::RequiredNullable => quote!(#n: #value),
-            Presence::Optional | Presence::OptionalNullable => quote!(#n: Some(#value)),
-        }
-    });
-    let extra = has_extra.then(|| quote!(extra: ::std::collections::BTreeMap::new(),));
-    let list: Vec<String> = fields
+/// included), the fields marked `new` in the table: the one way to build a `#[non_exhaustive]`
+/// struct outside the crate. Written into the `object!` invocation, which sets every other
+/// field to `None` (and `extra` empty); a statement converts an argument that is not stored
+/// as it is given. Nothing when there are no arguments: the macro's own `new()` sets every
+/// field so.
+fn constructor(def: &TypeDef, fields: &[Field]) -> String {
+    let arguments: Vec<(&Field, Argument)> = fields
         .iter()
-        .filter(|f| f.constructor.is_some())
-        .map(|f| format!("`{}`", bare(&f.name)))
+        .filter_map(|f| Some((f, f.constructor?)))
         .collect();
-    let text = if list.is_empty() {
-        format!("Creates `{}` with every field unset.", def.name)
-    } else {
-        format!(
-            "Creates `{}` from the fields the API requires ({}); the others start unset.",
-            def.name,
-            list.join(", ")
-        )
-    };
-    let docs = doc(&text);
-    let lint = (list.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    quote! {
-        impl #name {
-            #docs
-            #lint
-            pub fn new(#( #args ),*) -> Self {
-                Self { #( #inits, )* #extra }
-            }
+    if arguments.is_empty() {
+        return String::new();
+    }
+    let mut params = Vec::new();
+    let mut body = String::new();
+    for &(f, argument) in &arguments {
+        let n = ident(&f.name).to_string();
+        let t = super::type_text(&f.ty);
+        params.push(match argument {
+            Argument::Optional => format!("{n}: Option<{t}>"),
+            Argument::Into => format!("{n}: impl Into<{t}>"),
+            Argument::Value => format!("{n}: {t}"),
+        });
+        let value = match (f.boxed, argument) {
+            (true, Argument::Optional) => format!("{n}.map(Box::new)"),
+            (true, _) => format!("Box::new({n})"),
+            (false, Argument::Into) => format!("{n}.into()"),
+            (false, _) => n.clone(),
+        };
+        let value = match f.presence {
+            Presence::Required | Presence::RequiredNullable => value,
+            Presence::Optional | Presence::OptionalNullable => format!("Some({value})"),
+        };
+        if value != n {
+            body.push_str(&format!("\n        let {n} = {value};"));
         }
     }
+    let list: Vec<String> = arguments
+        .iter()
+        .map(|(f, _)| format!("`{}`", bare(&f.name)))
+        .collect();
+    let doc = format!(
+        "Creates `{}` from the fields the API requires ({}); the others start unset.",
+        def.name,
+        list.join(", ")
+    );
+    let one_line = params.join(", ");
+    let params = if one_line.len() <= 80 {
+        one_line
+    } else {
+        let each: Vec<String> = params.iter().map(|p| format!("\n        {p},")).collect();
+        format!("{}\n    ", each.concat())
+    };
+    let body = if body.is_empty() {
+        body
+    } else {
+        body + "\n    "
+    };
+    format!("    /// {doc}\n    new({params}) {{{body}}}\n")
 }
 
 fn string_enum(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     variants: &[EnumVariant],
-) -> Vec<TokenStream> {
+) -> (Vec<TokenStream>, String) {
     let vs = variants.iter().map(|v| {
         let n = ident(&v.name);
         let d = doc(&format!("`{}`", v.wire));
         quote! { #d #n, }
     });
-    let to_wire = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let w = &v.wire;
-        quote! { Self::#n => #w, }
-    });
-    let from_wire = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let w = &v.wire;
-        quote! { #w => Self::#n, }
-    });
     let lints = case_lints(variants.iter().map(|v| v.name.as_str()));
-    let mut items = vec![
-        quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-            #lints
-            pub enum #name {
-                #( #vs )*
-                /// A value this version of the SDK does not know (the API added it later).
-                Unknown(String),
-            }
-        },
-        quote! {
-            impl #name {
-                /// The value as sent on the wire.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #( #to_wire )*
-                        Self::Unknown(other) => other,
-                    }
-                }
-            }
-        },
-        quote! {
-            impl ::std::convert::From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    match value {
-                        #( #from_wire )*
-                        other => Self::Unknown(other.to_string()),
-                    }
-                }
-            }
-        },
-        quote! {
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-        },
-    ];
-    // Written by hand rather than derived: a string in, a match, no buffering of the value
-    // (which serde's derive needs for the catch-all variant).
-    items.push(quote! {
-        impl Serialize for #name {
-            fn serialize<S: ::rebilly_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
+    let items = vec![quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #lints
+        pub enum #name {
+            #( #vs )*
+            /// A value this version of the SDK does not know (the API added it later).
+            Unknown(String),
         }
+    }];
+    (items, string_enum_table(name, variants))
+}
+
+/// A string enum's impls (`as_str`, `From<&str>`, `Display`, `Serialize`, `Deserialize`), as
+/// the runtime's `string_enum!` invocation with the enum's table of wire values. Its serde
+/// impls read a string and match it, with no buffering of the value (which serde's derive
+/// needs for the catch-all variant).
+fn string_enum_table(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> String {
+    let lines = variants.iter().map(|v| {
+        let wire = proc_macro2::Literal::string(&v.wire);
+        format!("{} {wire},", ident(&v.name))
     });
-    items.push(quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
-            }
-        }
-    });
-    items
+    format!("string_enum! {{\n{}}}\n", table(&name.to_string(), lines))
+}
+
+/// A type's table in a runtime macro's invocation: `header {`, a line each, `}`, indented.
+fn table(header: &str, lines: impl Iterator<Item = String>) -> String {
+    let mut out = format!("    {header} {{");
+    let mut empty = true;
+    for line in lines {
+        out.push_str("\n        ");
+        out.push_str(&line);
+        empty = false;
+    }
+    out.push_str(if empty { "}\n" } else { "\n    }\n" });
+    out
 }
 
 /// Allows the case lints on an enum whose variants keep a value's own spelling (values that
@@ -451,7 +324,7 @@ fn tagged(
     docs: &TokenStream,
     tag: &str,
     variants: &[TaggedVariant],
-) -> Vec<TokenStream> {
+) -> (Vec<TokenStream>, String) {
     let vs = variants.iter().map(|v| {
         let n = ident(&v.name);
         let p = ident(&v.payload);
@@ -487,63 +360,27 @@ fn tagged(
         }
     }];
     items.extend(froms);
-    items.push(tagged_serialize(api, name, tag, variants));
-    items.push(tagged_deserialize(name, tag, variants));
-    items
+    (items, tagged_table(api, name, tag, variants))
 }
 
-/// A tagged union's `Serialize`: the tag first, then the payload's members; `Unknown` as it came.
-fn tagged_serialize(
+/// A tagged union's `Serialize` and `Deserialize`, as the runtime's `tagged!` invocation with
+/// the union's table: the tag first, then the payload's members (a generated struct writes
+/// them straight after the tag, anything else goes through a JSON value); an unknown tag, or
+/// members that do not fit the variant, read into `Unknown` with every member kept.
+fn tagged_table(
     api: &Api,
     name: &proc_macro2::Ident,
     tag: &str,
     variants: &[TaggedVariant],
-) -> TokenStream {
-    let arms = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let w = &v.tag_value;
-        // A generated struct writes its members straight after the tag; anything else
-        // goes through a JSON value.
+) -> String {
+    let tag = proc_macro2::Literal::string(tag);
+    let lines = variants.iter().map(|v| {
         let write = match api.types.get(&v.payload).map(|d| &d.kind) {
-            Some(TypeKind::Struct { .. }) => quote!(write),
-            _ => quote!(write_value),
+            Some(TypeKind::Struct { .. }) => "write",
+            _ => "write_value",
         };
-        quote! { Self::#n(payload) => ::rebilly_runtime::tagged::#write(serializer, #tag, #w, payload), }
+        let wire = proc_macro2::Literal::string(&v.tag_value);
+        format!("{} {wire} {write},", ident(&v.name))
     });
-    let unknown = quote! { Self::Unknown(object) => object.serialize(serializer), };
-    quote! {
-        impl Serialize for #name {
-            fn serialize<S: ::rebilly_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #( #arms )*
-                    #unknown
-                }
-            }
-        }
-    }
-}
-
-/// A tagged union's `Deserialize`: by the tag; an unknown tag, or members that do not fit the
-/// variant, into `Unknown` with every member kept.
-fn tagged_deserialize(
-    name: &proc_macro2::Ident,
-    tag: &str,
-    variants: &[TaggedVariant],
-) -> TokenStream {
-    let arms = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let w = &v.tag_value;
-        quote! { Some(#w) => Ok(::rebilly_runtime::tagged::payload(#tag, object).map_or_else(Self::Unknown, Self::#n)), }
-    });
-    quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, #tag)?;
-                match tag.as_deref() {
-                    #( #arms )*
-                    _ => Ok(Self::Unknown(object)),
-                }
-            }
-        }
-    }
+    format!("tagged! {{\n{}}}\n", table(&format!("{name} {tag}"), lines))
 }

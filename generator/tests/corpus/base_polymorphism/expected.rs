@@ -232,9 +232,9 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// Adyen.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -248,68 +248,11 @@ pub struct Adyen {
     /// The `merchantAccount` member.
     pub merchant_account: Option<String>,
 }
-impl Adyen {
-    /// Creates `Adyen` with every field unset.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            description: None,
-            merchant_account: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for Adyen {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = Adyen;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "Adyen")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Adyen, A::Error> {
-                let mut id = None;
-                let mut description = None;
-                let mut merchant_account = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "id" => id = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "merchantAccount" => merchant_account = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(Adyen {
-                    id,
-                    description,
-                    merchant_account,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for Adyen {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.description {
-            __out.member("description", value)?;
-        }
-        if let Some(value) = &self.merchant_account {
-            __out.member("merchantAccount", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for Adyen {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    Adyen {
+        id "id" optional read_only,
+        description "description" optional,
+        merchant_account "merchantAccount" optional,
     }
 }
 /// A merchant's account with a payment gateway.
@@ -340,69 +283,11 @@ impl From<Plain> for GatewayAccount {
         Self::Plain(value)
     }
 }
-impl Serialize for GatewayAccount {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Stripe(payload) => {
-                ::rebilly_runtime::tagged::write(
-                    serializer,
-                    "gatewayName",
-                    "Stripe",
-                    payload,
-                )
-            }
-            Self::Adyen(payload) => {
-                ::rebilly_runtime::tagged::write(
-                    serializer,
-                    "gatewayName",
-                    "Adyen",
-                    payload,
-                )
-            }
-            Self::Plain(payload) => {
-                ::rebilly_runtime::tagged::write(
-                    serializer,
-                    "gatewayName",
-                    "Plain",
-                    payload,
-                )
-            }
-            Self::Unknown(object) => object.serialize(serializer),
-        }
-    }
-}
-impl<'de> Deserialize<'de> for GatewayAccount {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = ::rebilly_runtime::tagged::read(
-            deserializer,
-            "gatewayName",
-        )?;
-        match tag.as_deref() {
-            Some("Stripe") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("gatewayName", object)
-                        .map_or_else(Self::Unknown, Self::Stripe),
-                )
-            }
-            Some("Adyen") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("gatewayName", object)
-                        .map_or_else(Self::Unknown, Self::Adyen),
-                )
-            }
-            Some("Plain") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("gatewayName", object)
-                        .map_or_else(Self::Unknown, Self::Plain),
-                )
-            }
-            _ => Ok(Self::Unknown(object)),
-        }
+tagged! {
+    GatewayAccount "gatewayName" {
+        Stripe "Stripe" write,
+        Adyen "Adyen" write,
+        Plain "Plain" write,
     }
 }
 /// A gateway with no settings of its own.
@@ -416,58 +301,10 @@ pub struct Plain {
     /// The `description` member.
     pub description: Option<String>,
 }
-impl Plain {
-    /// Creates `Plain` with every field unset.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            description: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for Plain {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = Plain;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "Plain")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Plain, A::Error> {
-                let mut id = None;
-                let mut description = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "id" => id = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(Plain { id, description })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for Plain {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.description {
-            __out.member("description", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for Plain {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    Plain {
+        id "id" optional read_only,
+        description "description" optional,
     }
 }
 /// Stripe.
@@ -485,74 +322,15 @@ pub struct Stripe {
     /// The `settings` member.
     pub settings: Option<StripeSettings>,
 }
-impl Stripe {
+object! {
+    Stripe {
+        id "id" optional read_only,
+        description "description" optional,
+        credentials "credentials" required new,
+        settings "settings" optional,
+    }
     /// Creates `Stripe` from the fields the API requires (`credentials`); the others start unset.
-    pub fn new(credentials: StripeCredentials) -> Self {
-        Self {
-            id: None,
-            description: None,
-            credentials,
-            settings: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for Stripe {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = Stripe;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "Stripe")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Stripe, A::Error> {
-                let mut id = None;
-                let mut description = None;
-                let mut credentials = None;
-                let mut settings = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "id" => id = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "credentials" => credentials = Some(__map.next_value()?),
-                        "settings" => settings = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(Stripe {
-                    id,
-                    description,
-                    credentials: obj::required(credentials, "credentials")?,
-                    settings,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for Stripe {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.description {
-            __out.member("description", value)?;
-        }
-        __out.member("credentials", &self.credentials)?;
-        if let Some(value) = &self.settings {
-            __out.member("settings", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for Stripe {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+    new(credentials: StripeCredentials) {}
 }
 /// The `StripeCredentials` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -563,53 +341,9 @@ pub struct StripeCredentials {
     /// Sent by the client; never returned.
     pub secret_key: Option<::rebilly_runtime::Secret>,
 }
-impl StripeCredentials {
-    /// Creates `StripeCredentials` with every field unset.
-    pub fn new() -> Self {
-        Self { secret_key: None }
-    }
-}
-impl<'de> Deserialize<'de> for StripeCredentials {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = StripeCredentials;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "StripeCredentials")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<StripeCredentials, A::Error> {
-                let mut secret_key = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "secretKey" => secret_key = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(StripeCredentials { secret_key })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for StripeCredentials {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.secret_key {
-            __out.member("secretKey", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for StripeCredentials {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    StripeCredentials {
+        secret_key "secretKey" optional,
     }
 }
 /// The `StripeSettings` schema.
@@ -619,56 +353,8 @@ pub struct StripeSettings {
     /// The `statementDescriptor` member.
     pub statement_descriptor: Option<String>,
 }
-impl StripeSettings {
-    /// Creates `StripeSettings` with every field unset.
-    pub fn new() -> Self {
-        Self { statement_descriptor: None }
-    }
-}
-impl<'de> Deserialize<'de> for StripeSettings {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = StripeSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "StripeSettings")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<StripeSettings, A::Error> {
-                let mut statement_descriptor = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "statementDescriptor" => {
-                            statement_descriptor = __map.next_value()?;
-                        }
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(StripeSettings {
-                    statement_descriptor,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for StripeSettings {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.statement_descriptor {
-            __out.member("statementDescriptor", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for StripeSettings {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    StripeSettings {
+        statement_descriptor "statementDescriptor" optional,
     }
 }

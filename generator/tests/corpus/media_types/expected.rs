@@ -326,9 +326,9 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `CreateTokenRequest` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -338,62 +338,14 @@ pub struct CreateTokenRequest {
     /// The `scopes` member.
     pub scopes: Option<Vec<String>>,
 }
-impl CreateTokenRequest {
+object! {
+    CreateTokenRequest {
+        grant "grant" required new,
+        scopes "scopes" optional,
+    }
     /// Creates `CreateTokenRequest` from the fields the API requires (`grant`); the others start unset.
-    pub fn new(grant: impl Into<String>) -> Self {
-        Self {
-            grant: grant.into(),
-            scopes: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for CreateTokenRequest {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = CreateTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "CreateTokenRequest")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<CreateTokenRequest, A::Error> {
-                let mut grant = None;
-                let mut scopes = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "grant" => grant = Some(__map.next_value()?),
-                        "scopes" => scopes = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(CreateTokenRequest {
-                    grant: obj::required(grant, "grant")?,
-                    scopes,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for CreateTokenRequest {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("grant", &self.grant)?;
-        if let Some(value) = &self.scopes {
-            __out.member("scopes", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for CreateTokenRequest {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+    new(grant: impl Into<String>) {
+        let grant = grant.into();
     }
 }
 /// The `Invoice` schema.
@@ -403,52 +355,8 @@ pub struct Invoice {
     /// The `id` member.
     pub id: Option<String>,
 }
-impl Invoice {
-    /// Creates `Invoice` with every field unset.
-    pub fn new() -> Self {
-        Self { id: None }
-    }
-}
-impl<'de> Deserialize<'de> for Invoice {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = Invoice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "Invoice")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Invoice, A::Error> {
-                let mut id = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "id" => id = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(Invoice { id })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for Invoice {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.id {
-            __out.member("id", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for Invoice {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    Invoice {
+        id "id" optional,
     }
 }

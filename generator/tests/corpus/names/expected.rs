@@ -306,9 +306,9 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `GetTagCollectionResponse` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -320,71 +320,11 @@ pub struct GetTagCollectionResponse {
     /// The `confidence` member.
     pub confidence: Option<GetTagCollectionResponseInline>,
 }
-impl GetTagCollectionResponse {
-    /// Creates `GetTagCollectionResponse` with every field unset.
-    pub fn new() -> Self {
-        Self {
-            reason: None,
-            inline: None,
-            confidence: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for GetTagCollectionResponse {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = GetTagCollectionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "GetTagCollectionResponse")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<GetTagCollectionResponse, A::Error> {
-                let mut reason = None;
-                let mut inline = None;
-                let mut confidence = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "reason" => reason = __map.next_value()?,
-                        "inline" => inline = __map.next_value()?,
-                        "confidence" => confidence = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(GetTagCollectionResponse {
-                    reason,
-                    inline,
-                    confidence,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for GetTagCollectionResponse {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.reason {
-            __out.member("reason", value)?;
-        }
-        if let Some(value) = &self.inline {
-            __out.member("inline", value)?;
-        }
-        if let Some(value) = &self.confidence {
-            __out.member("confidence", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for GetTagCollectionResponse {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    GetTagCollectionResponse {
+        reason "reason" optional,
+        inline "inline" optional,
+        confidence "confidence" optional,
     }
 }
 /// The `GetTagCollectionResponseInline` schema.
@@ -397,44 +337,10 @@ pub enum GetTagCollectionResponseInline {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl GetTagCollectionResponseInline {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Weak => "weak",
-            Self::Strong => "strong",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for GetTagCollectionResponseInline {
-    fn from(value: &str) -> Self {
-        match value {
-            "weak" => Self::Weak,
-            "strong" => Self::Strong,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for GetTagCollectionResponseInline {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetTagCollectionResponseInline {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetTagCollectionResponseInline {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    GetTagCollectionResponseInline {
+        Weak "weak",
+        Strong "strong",
     }
 }
 /// The `GetTagCollectionResponseInlineObject` schema.
@@ -444,55 +350,9 @@ pub struct GetTagCollectionResponseInlineObject {
     /// The `level` member.
     pub level: Option<String>,
 }
-impl GetTagCollectionResponseInlineObject {
-    /// Creates `GetTagCollectionResponseInlineObject` with every field unset.
-    pub fn new() -> Self {
-        Self { level: None }
-    }
-}
-impl<'de> Deserialize<'de> for GetTagCollectionResponseInlineObject {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = GetTagCollectionResponseInlineObject;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "GetTagCollectionResponseInlineObject")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<GetTagCollectionResponseInlineObject, A::Error> {
-                let mut level = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "level" => level = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(GetTagCollectionResponseInlineObject {
-                    level,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for GetTagCollectionResponseInlineObject {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.level {
-            __out.member("level", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for GetTagCollectionResponseInlineObject {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    GetTagCollectionResponseInlineObject {
+        level "level" optional,
     }
 }
 /// The `GetTagCollectionResponseReason` schema.
@@ -512,50 +372,13 @@ pub enum GetTagCollectionResponseReason {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl GetTagCollectionResponseReason {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreditNotProcessed => "credit_not_processed",
-            Self::CREDIT_NOT_PROCESSED => "CREDIT_NOT_PROCESSED",
-            Self::UnknownValue => "unknown",
-            Self::V127 => "127",
-            Self::V12_7 => "12.7",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for GetTagCollectionResponseReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "credit_not_processed" => Self::CreditNotProcessed,
-            "CREDIT_NOT_PROCESSED" => Self::CREDIT_NOT_PROCESSED,
-            "unknown" => Self::UnknownValue,
-            "127" => Self::V127,
-            "12.7" => Self::V12_7,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for GetTagCollectionResponseReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetTagCollectionResponseReason {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetTagCollectionResponseReason {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    GetTagCollectionResponseReason {
+        CreditNotProcessed "credit_not_processed",
+        CREDIT_NOT_PROCESSED "CREDIT_NOT_PROCESSED",
+        UnknownValue "unknown",
+        V127 "127",
+        V12_7 "12.7",
     }
 }
 /// The `GetTagRuleCollectionResponseItem` schema.
@@ -565,55 +388,9 @@ pub struct GetTagRuleCollectionResponseItem {
     /// The `id` member.
     pub id: Option<String>,
 }
-impl GetTagRuleCollectionResponseItem {
-    /// Creates `GetTagRuleCollectionResponseItem` with every field unset.
-    pub fn new() -> Self {
-        Self { id: None }
-    }
-}
-impl<'de> Deserialize<'de> for GetTagRuleCollectionResponseItem {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = GetTagRuleCollectionResponseItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "GetTagRuleCollectionResponseItem")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<GetTagRuleCollectionResponseItem, A::Error> {
-                let mut id = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "id" => id = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(GetTagRuleCollectionResponseItem {
-                    id,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for GetTagRuleCollectionResponseItem {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.id {
-            __out.member("id", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for GetTagRuleCollectionResponseItem {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    GetTagRuleCollectionResponseItem {
+        id "id" optional,
     }
 }
 // ===== types_api.rs =====

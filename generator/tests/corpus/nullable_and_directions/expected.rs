@@ -229,9 +229,9 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `Credential` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -254,121 +254,37 @@ pub struct Credential {
     pub attempts: Option<i32>,
     /// The `note` member.
     ///
-    /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
+    /// `Some(None)` is sent as `null`; `None` is not sent.
     pub note: Option<Option<String>>,
     /// The `level` member.
     ///
-    /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
+    /// `Some(None)` is sent as `null`; `None` is not sent.
     pub level: Option<Option<CredentialLevel>>,
     /// The `status` member.
     ///
-    /// `None`: not sent; `Some(None)`: sent as `null`; `Some(Some(v))`: sent as `v`.
+    /// `Some(None)` is sent as `null`; `None` is not sent.
     pub status: Option<Option<Status>>,
 }
-impl Credential {
+object! {
+    Credential {
+        id "id" optional read_only,
+        username "username" required new,
+        password "password" optional new,
+        expired_time "expiredTime" required_nullable new,
+        birthday "birthday" optional,
+        attempts "attempts" optional,
+        note "note" optional_nullable,
+        level "level" optional_nullable,
+        status "status" optional_nullable,
+    }
     /// Creates `Credential` from the fields the API requires (`username`, `password`, `expired_time`); the others start unset.
-    pub fn new(
+    new(
         username: impl Into<String>,
         password: impl Into<::rebilly_runtime::Secret>,
         expired_time: Option<::rebilly_runtime::DateTime>,
-    ) -> Self {
-        Self {
-            id: None,
-            username: username.into(),
-            password: Some(password.into()),
-            expired_time,
-            birthday: None,
-            attempts: None,
-            note: None,
-            level: None,
-            status: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for Credential {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = Credential;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "Credential")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Credential, A::Error> {
-                let mut id = None;
-                let mut username = None;
-                let mut password = None;
-                let mut expired_time = None;
-                let mut birthday = None;
-                let mut attempts = None;
-                let mut note = None;
-                let mut level = None;
-                let mut status = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "id" => id = __map.next_value()?,
-                        "username" => username = Some(__map.next_value()?),
-                        "password" => password = __map.next_value()?,
-                        "expiredTime" => expired_time = __map.next_value()?,
-                        "birthday" => birthday = __map.next_value()?,
-                        "attempts" => attempts = __map.next_value()?,
-                        "note" => note = Some(__map.next_value()?),
-                        "level" => level = Some(__map.next_value()?),
-                        "status" => status = Some(__map.next_value()?),
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(Credential {
-                    id,
-                    username: obj::required(username, "username")?,
-                    password,
-                    expired_time,
-                    birthday,
-                    attempts,
-                    note,
-                    level,
-                    status,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for Credential {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("username", &self.username)?;
-        if let Some(value) = &self.password {
-            __out.member("password", value)?;
-        }
-        __out.member("expiredTime", &self.expired_time)?;
-        if let Some(value) = &self.birthday {
-            __out.member("birthday", value)?;
-        }
-        if let Some(value) = &self.attempts {
-            __out.member("attempts", value)?;
-        }
-        if let Some(value) = &self.note {
-            __out.member("note", value)?;
-        }
-        if let Some(value) = &self.level {
-            __out.member("level", value)?;
-        }
-        if let Some(value) = &self.status {
-            __out.member("status", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for Credential {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+    ) {
+        let username = username.into();
+        let password = Some(password.into());
     }
 }
 /// The `CredentialLevel` schema.
@@ -381,44 +297,10 @@ pub enum CredentialLevel {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl CredentialLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::High => "high",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "high" => Self::High,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for CredentialLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CredentialLevel {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CredentialLevel {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    CredentialLevel {
+        Low "low",
+        High "high",
     }
 }
 /// The `PostTokenRequest` schema.
@@ -428,53 +310,13 @@ pub struct PostTokenRequest {
     /// The `password` member.
     pub password: ::rebilly_runtime::Secret,
 }
-impl PostTokenRequest {
+object! {
+    PostTokenRequest {
+        password "password" required new,
+    }
     /// Creates `PostTokenRequest` from the fields the API requires (`password`); the others start unset.
-    pub fn new(password: impl Into<::rebilly_runtime::Secret>) -> Self {
-        Self { password: password.into() }
-    }
-}
-impl<'de> Deserialize<'de> for PostTokenRequest {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = PostTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "PostTokenRequest")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<PostTokenRequest, A::Error> {
-                let mut password = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "password" => password = Some(__map.next_value()?),
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(PostTokenRequest {
-                    password: obj::required(password, "password")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for PostTokenRequest {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("password", &self.password)?;
-        Ok(())
-    }
-}
-impl Serialize for PostTokenRequest {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+    new(password: impl Into<::rebilly_runtime::Secret>) {
+        let password = password.into();
     }
 }
 /// The `Status` schema.
@@ -487,43 +329,9 @@ pub enum Status {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl Status {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for Status {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for Status {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    Status {
+        Active "active",
+        Inactive "inactive",
     }
 }

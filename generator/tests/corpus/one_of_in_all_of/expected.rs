@@ -190,9 +190,9 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `GetCashierResponse` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -200,55 +200,9 @@ pub struct GetCashierResponse {
     /// The `depositMethods` member.
     pub deposit_methods: Option<Vec<GetCashierResponseDepositMethodsItem>>,
 }
-impl GetCashierResponse {
-    /// Creates `GetCashierResponse` with every field unset.
-    pub fn new() -> Self {
-        Self { deposit_methods: None }
-    }
-}
-impl<'de> Deserialize<'de> for GetCashierResponse {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = GetCashierResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "GetCashierResponse")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<GetCashierResponse, A::Error> {
-                let mut deposit_methods = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "depositMethods" => deposit_methods = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(GetCashierResponse {
-                    deposit_methods,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for GetCashierResponse {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.deposit_methods {
-            __out.member("depositMethods", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for GetCashierResponse {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    GetCashierResponse {
+        deposit_methods "depositMethods" optional,
     }
 }
 /// The `GetCashierResponseDepositMethodsItem` schema.
@@ -276,56 +230,11 @@ for GetCashierResponseDepositMethodsItem {
         Self::Cash(value)
     }
 }
-impl Serialize for GetCashierResponseDepositMethodsItem {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::PaymentCard(payload) => {
-                ::rebilly_runtime::tagged::write(
-                    serializer,
-                    "method",
-                    "payment-card",
-                    payload,
-                )
-            }
-            Self::Cash(payload) => {
-                ::rebilly_runtime::tagged::write(serializer, "method", "cash", payload)
-            }
-            Self::Check(payload) => {
-                ::rebilly_runtime::tagged::write(serializer, "method", "check", payload)
-            }
-            Self::Unknown(object) => object.serialize(serializer),
-        }
-    }
-}
-impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItem {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, "method")?;
-        match tag.as_deref() {
-            Some("payment-card") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("method", object)
-                        .map_or_else(Self::Unknown, Self::PaymentCard),
-                )
-            }
-            Some("cash") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("method", object)
-                        .map_or_else(Self::Unknown, Self::Cash),
-                )
-            }
-            Some("check") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("method", object)
-                        .map_or_else(Self::Unknown, Self::Check),
-                )
-            }
-            _ => Ok(Self::Unknown(object)),
-        }
+tagged! {
+    GetCashierResponseDepositMethodsItem "method" {
+        PaymentCard "payment-card" write,
+        Cash "cash" write,
+        Check "check" write,
     }
 }
 /// The `GetCashierResponseDepositMethodsItemCardMethod` schema.
@@ -337,60 +246,13 @@ pub struct GetCashierResponseDepositMethodsItemCardMethod {
     /// The `amounts` member.
     pub amounts: Vec<f64>,
 }
-impl GetCashierResponseDepositMethodsItemCardMethod {
+object! {
+    GetCashierResponseDepositMethodsItemCardMethod {
+        brands "brands" optional,
+        amounts "amounts" required new,
+    }
     /// Creates `GetCashierResponseDepositMethodsItemCardMethod` from the fields the API requires (`amounts`); the others start unset.
-    pub fn new(amounts: Vec<f64>) -> Self {
-        Self { brands: None, amounts }
-    }
-}
-impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItemCardMethod {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = GetCashierResponseDepositMethodsItemCardMethod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "GetCashierResponseDepositMethodsItemCardMethod")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<GetCashierResponseDepositMethodsItemCardMethod, A::Error> {
-                let mut brands = None;
-                let mut amounts = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "brands" => brands = __map.next_value()?,
-                        "amounts" => amounts = Some(__map.next_value()?),
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(GetCashierResponseDepositMethodsItemCardMethod {
-                    brands,
-                    amounts: obj::required(amounts, "amounts")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for GetCashierResponseDepositMethodsItemCardMethod {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.brands {
-            __out.member("brands", value)?;
-        }
-        __out.member("amounts", &self.amounts)?;
-        Ok(())
-    }
-}
-impl Serialize for GetCashierResponseDepositMethodsItemCardMethod {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+    new(amounts: Vec<f64>) {}
 }
 /// The `GetCashierResponseDepositMethodsItemGenericMethod` schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -401,58 +263,11 @@ pub struct GetCashierResponseDepositMethodsItemGenericMethod {
     /// The `amounts` member.
     pub amounts: Vec<f64>,
 }
-impl GetCashierResponseDepositMethodsItemGenericMethod {
+object! {
+    GetCashierResponseDepositMethodsItemGenericMethod {
+        filters "filters" optional,
+        amounts "amounts" required new,
+    }
     /// Creates `GetCashierResponseDepositMethodsItemGenericMethod` from the fields the API requires (`amounts`); the others start unset.
-    pub fn new(amounts: Vec<f64>) -> Self {
-        Self { filters: None, amounts }
-    }
-}
-impl<'de> Deserialize<'de> for GetCashierResponseDepositMethodsItemGenericMethod {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = GetCashierResponseDepositMethodsItemGenericMethod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "GetCashierResponseDepositMethodsItemGenericMethod")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<GetCashierResponseDepositMethodsItemGenericMethod, A::Error> {
-                let mut filters = None;
-                let mut amounts = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "filters" => filters = __map.next_value()?,
-                        "amounts" => amounts = Some(__map.next_value()?),
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(GetCashierResponseDepositMethodsItemGenericMethod {
-                    filters,
-                    amounts: obj::required(amounts, "amounts")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for GetCashierResponseDepositMethodsItemGenericMethod {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.filters {
-            __out.member("filters", value)?;
-        }
-        __out.member("amounts", &self.amounts)?;
-        Ok(())
-    }
-}
-impl Serialize for GetCashierResponseDepositMethodsItemGenericMethod {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+    new(amounts: Vec<f64>) {}
 }

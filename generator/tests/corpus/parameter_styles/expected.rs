@@ -389,9 +389,9 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `ListItemsFilter` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -401,58 +401,10 @@ pub struct ListItemsFilter {
     /// The `status` member.
     pub status: Option<String>,
 }
-impl ListItemsFilter {
-    /// Creates `ListItemsFilter` with every field unset.
-    pub fn new() -> Self {
-        Self { amount: None, status: None }
-    }
-}
-impl<'de> Deserialize<'de> for ListItemsFilter {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = ListItemsFilter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "ListItemsFilter")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<ListItemsFilter, A::Error> {
-                let mut amount = None;
-                let mut status = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "amount" => amount = __map.next_value()?,
-                        "status" => status = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(ListItemsFilter { amount, status })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for ListItemsFilter {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.amount {
-            __out.member("amount", value)?;
-        }
-        if let Some(value) = &self.status {
-            __out.member("status", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for ListItemsFilter {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    ListItemsFilter {
+        amount "amount" optional,
+        status "status" optional,
     }
 }
 /// The `Point` schema.
@@ -464,56 +416,11 @@ pub struct Point {
     /// The `y` member.
     pub y: i64,
 }
-impl Point {
+object! {
+    Point {
+        x "x" required new,
+        y "y" required new,
+    }
     /// Creates `Point` from the fields the API requires (`x`, `y`); the others start unset.
-    pub fn new(x: i64, y: i64) -> Self {
-        Self { x, y }
-    }
-}
-impl<'de> Deserialize<'de> for Point {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = Point;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "Point")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Point, A::Error> {
-                let mut x = None;
-                let mut y = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "x" => x = Some(__map.next_value()?),
-                        "y" => y = Some(__map.next_value()?),
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(Point {
-                    x: obj::required(x, "x")?,
-                    y: obj::required(y, "y")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for Point {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("x", &self.x)?;
-        __out.member("y", &self.y)?;
-        Ok(())
-    }
-}
-impl Serialize for Point {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+    new(x: i64, y: i64) {}
 }

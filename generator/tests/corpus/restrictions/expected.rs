@@ -191,9 +191,9 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `EventType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
@@ -204,44 +204,10 @@ pub enum EventType {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl EventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerCreated => "customer-created",
-            Self::ApplicationInstanceEnabled => "application-instance-enabled",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for EventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "customer-created" => Self::CustomerCreated,
-            "application-instance-enabled" => Self::ApplicationInstanceEnabled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for EventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for EventType {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for EventType {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    EventType {
+        CustomerCreated "customer-created",
+        ApplicationInstanceEnabled "application-instance-enabled",
     }
 }
 /// The `TagRule` schema.
@@ -259,82 +225,14 @@ pub struct TagRule {
     /// The `anything` member.
     pub anything: Option<::rebilly_runtime::serde_json::Value>,
 }
-impl TagRule {
+object! {
+    TagRule {
+        event_type "eventType" required new,
+        code "code" optional,
+        start "start" optional,
+        end "end" optional,
+        anything "anything" optional,
+    }
     /// Creates `TagRule` from the fields the API requires (`event_type`); the others start unset.
-    pub fn new(event_type: EventType) -> Self {
-        Self {
-            event_type,
-            code: None,
-            start: None,
-            end: None,
-            anything: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for TagRule {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = TagRule;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "TagRule")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<TagRule, A::Error> {
-                let mut event_type = None;
-                let mut code = None;
-                let mut start = None;
-                let mut end = None;
-                let mut anything = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "eventType" => event_type = Some(__map.next_value()?),
-                        "code" => code = __map.next_value()?,
-                        "start" => start = __map.next_value()?,
-                        "end" => end = __map.next_value()?,
-                        "anything" => anything = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(TagRule {
-                    event_type: obj::required(event_type, "eventType")?,
-                    code,
-                    start,
-                    end,
-                    anything,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for TagRule {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("eventType", &self.event_type)?;
-        if let Some(value) = &self.code {
-            __out.member("code", value)?;
-        }
-        if let Some(value) = &self.start {
-            __out.member("start", value)?;
-        }
-        if let Some(value) = &self.end {
-            __out.member("end", value)?;
-        }
-        if let Some(value) = &self.anything {
-            __out.member("anything", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for TagRule {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+    new(event_type: EventType) {}
 }

@@ -190,54 +190,15 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `Auto` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Auto {}
-impl Auto {
-    /// Creates `Auto` with every field unset.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-impl<'de> Deserialize<'de> for Auto {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = Auto;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "Auto")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Auto, A::Error> {
-                while __map.next_key::<obj::IgnoredAny>()?.is_some() {
-                    obj::skip(&mut __map)?;
-                }
-                Ok(Auto {})
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for Auto {
-    fn write_members<W: obj::Members>(&self, _out: &mut W) -> Result<(), W::Error> {
-        Ok(())
-    }
-}
-impl Serialize for Auto {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+object! {
+    Auto {}
 }
 /// The `DateInterval` schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -248,58 +209,13 @@ pub struct DateInterval {
     /// The `duration` member.
     pub duration: i64,
 }
-impl DateInterval {
+object! {
+    DateInterval {
+        method "method" required new,
+        duration "duration" required new,
+    }
     /// Creates `DateInterval` from the fields the API requires (`method`, `duration`); the others start unset.
-    pub fn new(method: DateIntervalMethod, duration: i64) -> Self {
-        Self { method, duration }
-    }
-}
-impl<'de> Deserialize<'de> for DateInterval {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = DateInterval;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "DateInterval")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<DateInterval, A::Error> {
-                let mut method = None;
-                let mut duration = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "method" => method = Some(__map.next_value()?),
-                        "duration" => duration = Some(__map.next_value()?),
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(DateInterval {
-                    method: obj::required(method, "method")?,
-                    duration: obj::required(duration, "duration")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for DateInterval {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("method", &self.method)?;
-        __out.member("duration", &self.duration)?;
-        Ok(())
-    }
-}
-impl Serialize for DateInterval {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+    new(method: DateIntervalMethod, duration: i64) {}
 }
 /// The `DateIntervalMethod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -309,42 +225,9 @@ pub enum DateIntervalMethod {
     /// A value this version of the SDK does not know (the API added it later).
     Unknown(String),
 }
-impl DateIntervalMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DateInterval => "date-interval",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl ::std::convert::From<&str> for DateIntervalMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "date-interval" => Self::DateInterval,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl ::std::fmt::Display for DateIntervalMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DateIntervalMethod {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DateIntervalMethod {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+string_enum! {
+    DateIntervalMethod {
+        DateInterval "date-interval",
     }
 }
 /// The `GetSettingsResponse` schema.
@@ -356,61 +239,10 @@ pub struct GetSettingsResponse {
     /// The `interval` member.
     pub interval: Option<DateInterval>,
 }
-impl GetSettingsResponse {
-    /// Creates `GetSettingsResponse` with every field unset.
-    pub fn new() -> Self {
-        Self { any: None, interval: None }
-    }
-}
-impl<'de> Deserialize<'de> for GetSettingsResponse {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = GetSettingsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "GetSettingsResponse")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<GetSettingsResponse, A::Error> {
-                let mut any = None;
-                let mut interval = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "any" => any = __map.next_value()?,
-                        "interval" => interval = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(GetSettingsResponse {
-                    any,
-                    interval,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for GetSettingsResponse {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.any {
-            __out.member("any", value)?;
-        }
-        if let Some(value) = &self.interval {
-            __out.member("interval", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for GetSettingsResponse {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+object! {
+    GetSettingsResponse {
+        any "any" optional,
+        interval "interval" optional,
     }
 }
 /// The `SchedulingMethod` schema.
@@ -434,46 +266,9 @@ impl From<Auto> for SchedulingMethod {
         Self::Auto(value)
     }
 }
-impl Serialize for SchedulingMethod {
-    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DateInterval(payload) => {
-                ::rebilly_runtime::tagged::write(
-                    serializer,
-                    "method",
-                    "date-interval",
-                    payload,
-                )
-            }
-            Self::Auto(payload) => {
-                ::rebilly_runtime::tagged::write(serializer, "method", "auto", payload)
-            }
-            Self::Unknown(object) => object.serialize(serializer),
-        }
-    }
-}
-impl<'de> Deserialize<'de> for SchedulingMethod {
-    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, object) = ::rebilly_runtime::tagged::read(deserializer, "method")?;
-        match tag.as_deref() {
-            Some("date-interval") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("method", object)
-                        .map_or_else(Self::Unknown, Self::DateInterval),
-                )
-            }
-            Some("auto") => {
-                Ok(
-                    ::rebilly_runtime::tagged::payload("method", object)
-                        .map_or_else(Self::Unknown, Self::Auto),
-                )
-            }
-            _ => Ok(Self::Unknown(object)),
-        }
+tagged! {
+    SchedulingMethod "method" {
+        DateInterval "date-interval" write,
+        Auto "auto" write,
     }
 }

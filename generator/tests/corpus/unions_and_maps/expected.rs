@@ -196,9 +196,9 @@ const ANONYMOUS: Security = &[&[]];
 //! Data types of the API: request bodies, responses and the types they contain.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
-use ::rebilly_runtime::object as obj;
-#[allow(unused_imports)]
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `Plan` schema.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "::rebilly_runtime::serde", untagged)]
@@ -235,54 +235,12 @@ pub struct PlanOneTimeSale {
     /// The `price` member.
     pub price: f64,
 }
-impl PlanOneTimeSale {
+object! {
+    PlanOneTimeSale {
+        price "price" required new,
+    }
     /// Creates `PlanOneTimeSale` from the fields the API requires (`price`); the others start unset.
-    pub fn new(price: f64) -> Self {
-        Self { price }
-    }
-}
-impl<'de> Deserialize<'de> for PlanOneTimeSale {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = PlanOneTimeSale;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "PlanOneTimeSale")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<PlanOneTimeSale, A::Error> {
-                let mut price = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "price" => price = Some(__map.next_value()?),
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(PlanOneTimeSale {
-                    price: obj::required(price, "price")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for PlanOneTimeSale {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("price", &self.price)?;
-        Ok(())
-    }
-}
-impl Serialize for PlanOneTimeSale {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
-    }
+    new(price: f64) {}
 }
 /// The `PlanSubscription` schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -301,90 +259,18 @@ pub struct PlanSubscription {
     /// The `children` member.
     pub children: Option<Vec<Subscription>>,
 }
-impl PlanSubscription {
+object! {
+    PlanSubscription {
+        trial_days "trialDays" optional,
+        period "period" required new,
+        value "value" optional,
+        metadata "metadata" optional,
+        parent "parent" optional,
+        children "children" optional,
+    }
     /// Creates `PlanSubscription` from the fields the API requires (`period`); the others start unset.
-    pub fn new(period: impl Into<String>) -> Self {
-        Self {
-            trial_days: None,
-            period: period.into(),
-            value: None,
-            metadata: None,
-            parent: None,
-            children: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for PlanSubscription {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = PlanSubscription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "PlanSubscription")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<PlanSubscription, A::Error> {
-                let mut trial_days = None;
-                let mut period = None;
-                let mut value = None;
-                let mut metadata = None;
-                let mut parent = None;
-                let mut children = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "trialDays" => trial_days = __map.next_value()?,
-                        "period" => period = Some(__map.next_value()?),
-                        "value" => value = __map.next_value()?,
-                        "metadata" => metadata = __map.next_value()?,
-                        "parent" => parent = __map.next_value()?,
-                        "children" => children = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(PlanSubscription {
-                    trial_days,
-                    period: obj::required(period, "period")?,
-                    value,
-                    metadata,
-                    parent,
-                    children,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for PlanSubscription {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        if let Some(value) = &self.trial_days {
-            __out.member("trialDays", value)?;
-        }
-        __out.member("period", &self.period)?;
-        if let Some(value) = &self.value {
-            __out.member("value", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __out.member("metadata", value)?;
-        }
-        if let Some(value) = &self.parent {
-            __out.member("parent", value)?;
-        }
-        if let Some(value) = &self.children {
-            __out.member("children", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for PlanSubscription {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+    new(period: impl Into<String>) {
+        let period = period.into();
     }
 }
 /// The `PlanSubscriptionValue` schema.
@@ -431,82 +317,16 @@ pub struct Subscription {
     /// The `children` member.
     pub children: Option<Vec<Subscription>>,
 }
-impl Subscription {
+object! {
+    Subscription {
+        period "period" required new,
+        value "value" optional,
+        metadata "metadata" optional,
+        parent "parent" optional,
+        children "children" optional,
+    }
     /// Creates `Subscription` from the fields the API requires (`period`); the others start unset.
-    pub fn new(period: impl Into<String>) -> Self {
-        Self {
-            period: period.into(),
-            value: None,
-            metadata: None,
-            parent: None,
-            children: None,
-        }
-    }
-}
-impl<'de> Deserialize<'de> for Subscription {
-    fn deserialize<D: obj::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> obj::Visitor<'de> for Members {
-            type Value = Subscription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                obj::expecting(f, "Subscription")
-            }
-            fn visit_map<A: obj::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Subscription, A::Error> {
-                let mut period = None;
-                let mut value = None;
-                let mut metadata = None;
-                let mut parent = None;
-                let mut children = None;
-                while let Some(__key) = __map.next_key::<obj::Key>()? {
-                    match &*__key {
-                        "period" => period = Some(__map.next_value()?),
-                        "value" => value = __map.next_value()?,
-                        "metadata" => metadata = __map.next_value()?,
-                        "parent" => parent = __map.next_value()?,
-                        "children" => children = __map.next_value()?,
-                        _ => obj::skip(&mut __map)?,
-                    }
-                }
-                Ok(Subscription {
-                    period: obj::required(period, "period")?,
-                    value,
-                    metadata,
-                    parent,
-                    children,
-                })
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
-}
-impl obj::WriteMembers for Subscription {
-    fn write_members<W: obj::Members>(&self, __out: &mut W) -> Result<(), W::Error> {
-        __out.member("period", &self.period)?;
-        if let Some(value) = &self.value {
-            __out.member("value", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            __out.member("metadata", value)?;
-        }
-        if let Some(value) = &self.parent {
-            __out.member("parent", value)?;
-        }
-        if let Some(value) = &self.children {
-            __out.member("children", value)?;
-        }
-        Ok(())
-    }
-}
-impl Serialize for Subscription {
-    fn serialize<S: obj::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        obj::write(serializer, self)
+    new(period: impl Into<String>) {
+        let period = period.into();
     }
 }
