@@ -200,10 +200,6 @@ impl<'de, T: ReadMembers> Visitor<'de> for MembersVisitor<T> {
 /// ```
 #[macro_export]
 macro_rules! object {
-    (@unknown $map:ident $key:ident $extra:ident) => {{
-        $extra.insert($key.into_string(), $map.next_value()?);
-    }};
-    (@unknown $map:ident $key:ident) => { $crate::object::skip(&mut $map)? };
     // No constructor: `new()` with every field unset.
     (
         $name:ident {
@@ -250,7 +246,7 @@ macro_rules! object {
                 {
                     match &*__key {
                         $( $wire => $crate::__object_read!($presence $field __map), )*
-                        _ => $crate::object!(@unknown __map __key $($extra)?),
+                        _ => $crate::__object_unknown!(__map __key $($extra)?),
                     }
                 }
                 ::core::result::Result::Ok($name {
@@ -304,6 +300,17 @@ macro_rules! __object_read {
     };
     ($presence:ident $slot:ident $map:ident) => {
         $slot = $map.next_value()?
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_unknown {
+    ($map:ident $key:ident $extra:ident) => {{
+        $extra.insert($key.into_string(), $map.next_value()?);
+    }};
+    ($map:ident $key:ident) => {
+        $crate::object::skip(&mut $map)?
     };
 }
 

@@ -159,7 +159,9 @@ impl<'a> Types<'a> {
     fn read(&mut self, node: &Node) -> Schema {
         if self.linted.insert(node.key()) {
             let findings = &mut self.findings;
-            (self.loader.clock()).time(Stage::Lint, || lint::schema(node, findings));
+            self.loader
+                .clock()
+                .time(Stage::Lint, || lint::schema(node, findings));
         }
         Schema::read(node)
     }

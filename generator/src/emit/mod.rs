@@ -86,9 +86,8 @@ impl Job<'_> {
             Job::Types => {
                 let mut content = print("types.rs", tokens(&types::types_head), clock)?;
                 for def in api.types.values() {
-                    let start = std::time::Instant::now();
-                    let (items, table) = types::type_items(api, def, features);
-                    clock.add(Stage::Tokens, start.elapsed());
+                    let made = || types::type_items(api, def, features);
+                    let (items, table) = clock.time(Stage::Tokens, made);
                     content.push_str(&print("types.rs", items, clock)?);
                     content.push_str(&table);
                 }
@@ -153,7 +152,8 @@ pub(crate) fn cfg_tokens(features: Option<&[String]>) -> TokenStream {
     }
 }
 
-/// The `cfg` attribute for `features`, as text formatted as `prettyplease` would print it.
+/// The `cfg` attribute for `features`, as a line of text formatted as `prettyplease` would
+/// print it; nothing without features.
 pub(crate) fn cfg_text(features: Option<&[String]>) -> String {
     let Some(names) = features else {
         return String::new();
@@ -162,7 +162,7 @@ pub(crate) fn cfg_text(features: Option<&[String]>) -> String {
         .iter()
         .map(|n| format!("feature = {}", proc_macro2::Literal::string(n)))
         .collect();
-    format!("#[cfg(any({}))]", list.join(", "))
+    format!("#[cfg(any({}))]\n", list.join(", "))
 }
 
 /// The cargo feature of a resource: its accessor name with dashes (`customer-authentication`).
@@ -195,9 +195,9 @@ pub(crate) fn paragraphs(parts: &[Option<&str>]) -> String {
         .join("\n\n")
 }
 
-/// The Rust type for a model type reference, as text written inside `types.rs` (what
-/// [`rust_type`] makes with no path, spelled as `prettyplease` prints it).
-pub(crate) fn type_text(ty: &TypeRef) -> String {
+/// The Rust type for a model type reference, as text, with `types_path` before the name of
+/// a generated type (empty inside `types.rs`): what the tables of `types.rs` are written with.
+pub(crate) fn type_text(ty: &TypeRef, types_path: &str) -> String {
     match ty {
         TypeRef::String => "String".to_string(),
         TypeRef::I32 => "i32".to_string(),
@@ -209,41 +209,20 @@ pub(crate) fn type_text(ty: &TypeRef) -> String {
         TypeRef::Secret => "::rebilly_runtime::Secret".to_string(),
         TypeRef::Json => "::rebilly_runtime::serde_json::Value".to_string(),
         TypeRef::Bytes => "Vec<u8>".to_string(),
-        TypeRef::Named(n) => ident(n).to_string(),
-        TypeRef::Array(t) => format!("Vec<{}>", type_text(t)),
-        TypeRef::Map(t) => format!("::std::collections::BTreeMap<String, {}>", type_text(t)),
-        TypeRef::Nullable(t) => format!("Option<{}>", type_text(t)),
+        TypeRef::Named(n) => format!("{types_path}{}", ident(n)),
+        TypeRef::Array(t) => format!("Vec<{}>", type_text(t, types_path)),
+        TypeRef::Map(t) => format!(
+            "::std::collections::BTreeMap<String, {}>",
+            type_text(t, types_path)
+        ),
+        TypeRef::Nullable(t) => format!("Option<{}>", type_text(t, types_path)),
     }
 }
 
-/// The Rust type for a model type reference, as seen from a module beside `types`.
+/// The Rust type for a model type reference, as seen from a module beside `types`: the
+/// tokens of [`type_text`].
 pub(crate) fn rust_type(ty: &TypeRef, types_path: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::DateTime => quote!(::rebilly_runtime::DateTime),
-        TypeRef::Date => quote!(::rebilly_runtime::Date),
-        TypeRef::Secret => quote!(::rebilly_runtime::Secret),
-        TypeRef::Json => quote!(::rebilly_runtime::serde_json::Value),
-        TypeRef::Bytes => quote!(Vec<u8>),
-        TypeRef::Named(n) => {
-            let n = ident(n);
-            quote!(#types_path #n)
-        }
-        TypeRef::Array(t) => {
-            let t = rust_type(t, types_path);
-            quote!(Vec<#t>)
-        }
-        TypeRef::Map(t) => {
-            let t = rust_type(t, types_path);
-            quote!(::std::collections::BTreeMap<String, #t>)
-        }
-        TypeRef::Nullable(t) => {
-            let t = rust_type(t, types_path);
-            quote!(Option<#t>)
-        }
-    }
+    let text = type_text(ty, &types_path.to_string());
+    // Identifiers, paths and angle brackets only: the text always lexes.
+    text.parse().expect("a type's text is Rust tokens")
 }

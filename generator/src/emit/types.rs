@@ -32,12 +32,8 @@ pub fn type_items(api: &Api, def: &TypeDef, features: bool) -> (TokenStream, Str
     };
     let cfg = super::cfg_tokens(features.as_deref());
     let (items, table) = type_def(api, def);
-    let table = match (&features, table) {
-        (_, None) => String::new(),
-        (None, Some(table)) => table,
-        (Some(_), Some(table)) => format!("{}\n{table}", super::cfg_text(features.as_deref())),
-    };
-    (quote! { #( #cfg #items )* }, table)
+    let table = table.map(|t| super::cfg_text(features.as_deref()) + &t);
+    (quote! { #( #cfg #items )* }, table.unwrap_or_default())
 }
 
 /// The derives of a struct: serde's are not among them (its impls are written out, see
@@ -159,8 +155,8 @@ fn field(f: &Field) -> TokenStream {
 
 /// A struct's constructor and its `Deserialize` and `Serialize` impls, as the runtime's
 /// `object!` invocation with the struct's member table (one line per field, see the macro's
-/// documentation): every type reads and writes (users load request bodies from fixtures and queues, and write
-/// what they received to logs and queues).
+/// documentation): every type reads and writes (users load request bodies from fixtures and
+/// queues, and write what they received to logs and queues).
 ///
 /// Reading: each member by name, once; an absent member is `None` (an error when required),
 /// `null` is `None` for `Option<T>` and `Some(None)` for `Option<Option<T>>`; members the
@@ -212,7 +208,7 @@ fn constructor(def: &TypeDef, fields: &[Field]) -> String {
     let mut body = String::new();
     for &(f, argument) in &arguments {
         let n = ident(&f.name).to_string();
-        let t = super::type_text(&f.ty);
+        let t = super::type_text(&f.ty, "");
         params.push(match argument {
             Argument::Optional => format!("{n}: Option<{t}>"),
             Argument::Into => format!("{n}: impl Into<{t}>"),
