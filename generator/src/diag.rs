@@ -81,6 +81,15 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// `release` refused: a crate file it must change is not as it needs, or the version
+    /// asked for is not one the changes allow. Neither file was changed.
+    #[error("{}: {message}", path.display())]
+    Release {
+        /// The file (Cargo.toml or CHANGELOG.md).
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The emitted code did not parse as Rust (a generator bug, reported, never written).
     #[error("generated code for {file} does not parse as Rust: {message}")]
     InvalidRust {

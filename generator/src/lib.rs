@@ -6,15 +6,13 @@
 //! `syn` and `prettyplease`) → [`write`](mod@write) (atomic, only when changed).
 
 pub mod analyze;
+pub mod commands;
 pub mod diag;
-pub mod diff;
 pub mod emit;
-pub mod init;
 pub mod krate;
 pub mod load;
 pub mod model;
 pub mod normalize;
-pub mod sync;
 pub mod timings;
 pub mod write;
 
@@ -86,7 +84,7 @@ pub fn generate(spec: &Path, filter: &Filter, source: &str) -> Result<Generated>
 }
 
 /// The model of the SDK that the spec at `spec` produces (no code is emitted): what
-/// [`diff::diff()`] compares.
+/// [`commands::diff::diff()`] compares.
 pub fn api_model(spec: &Path, filter: &Filter) -> Result<model::Api> {
     let loader = load::Loader::new();
     Ok(analyze::analyze(&loader, &entry_file(spec), filter)?.api)

@@ -23,6 +23,8 @@ macro_rules! say_raw {
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use rebilly_sdk_gen::commands::diff::{Report, Severity};
+use rebilly_sdk_gen::commands::release::{self, Outcome};
 use rebilly_sdk_gen::krate::{crate_files, RuntimeDependency};
 use rebilly_sdk_gen::timings::Stage;
 use rebilly_sdk_gen::{generate_with, write, Filter, Generated, Options, OutputFile};
@@ -51,6 +53,58 @@ enum Command {
     /// Create a new SDK crate for any Rebilly API group: spec/ (via sync), build.rs,
     /// generated/, src/lib.rs, a README and a freshness test.
     Init(Init),
+    /// Write the next version into Cargo.toml and the change report at the top of
+    /// CHANGELOG.md, from what changed between two specs (both files or neither); with
+    /// --check, exit 1 when Cargo.toml's version is lower than the changes need.
+    Release(Release),
+}
+
+#[derive(Args)]
+struct Release {
+    /// The spec as last released (entry file, or a directory holding openapi.yaml).
+    old: PathBuf,
+    /// The spec to release.
+    new: PathBuf,
+    /// Only operations with this tag (repeatable).
+    #[arg(long = "tag", value_name = "NAME")]
+    tags: Vec<String>,
+    /// The crate folder holding Cargo.toml and CHANGELOG.md.
+    #[arg(long, default_value = ".")]
+    dir: PathBuf,
+    #[command(flatten)]
+    options: ReleaseOptions,
+    /// Write nothing: exit 1 when Cargo.toml's version is lower than the changes need
+    /// after --base (default: the version in the Cargo.toml beside OLD's spec folder).
+    #[arg(long)]
+    check: bool,
+}
+
+/// What `release` and `sync --release` may be told besides the report.
+#[derive(Args, Clone)]
+struct ReleaseOptions {
+    /// Release this version instead of the one the changes call for (never a lower one).
+    #[arg(long, value_name = "X.Y.Z")]
+    release_version: Option<String>,
+    /// The version the old spec was released as (default: Cargo.toml's).
+    #[arg(long, value_name = "X.Y.Z")]
+    base: Option<String>,
+    /// The least severity of the release, for hand-written changes the report cannot see.
+    #[arg(long, value_name = "SEVERITY", value_parser = ["major", "minor", "patch"])]
+    at_least: Option<String>,
+    /// The date of the CHANGELOG entry (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
+}
+
+impl ReleaseOptions {
+    fn options(&self) -> rebilly_sdk_gen::commands::release::Options {
+        rebilly_sdk_gen::commands::release::Options {
+            version: self.release_version.clone(),
+            base: self.base.clone(),
+            at_least: self.at_least.as_deref().and_then(Severity::parse),
+            date: self.date.clone(),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -93,6 +147,13 @@ struct Sync {
     /// anything (the spec folder is behind upstream).
     #[arg(long)]
     check: bool,
+    /// Then release: the next version into the Cargo.toml beside the spec folder and the
+    /// change report at the top of its CHANGELOG.md (see `release`). A refused release
+    /// changes nothing, the spec folder included.
+    #[arg(long)]
+    release: bool,
+    #[command(flatten)]
+    release_options: ReleaseOptions,
 }
 
 #[derive(Args)]
@@ -157,6 +218,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff(args),
         Command::Sync(args) => sync(args),
         Command::Init(args) => init(args),
+        Command::Release(args) => release(args),
     }
 }
 
@@ -283,14 +345,14 @@ fn diff(args: Diff) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = rebilly_sdk_gen::diff::diff(&old_api, &new_api);
+    let report = rebilly_sdk_gen::commands::diff::diff(&old_api, &new_api);
     match format.as_str() {
         "json" => say!("{:#}", report.json(&version)),
         _ => say_raw!("{}", report.markdown(&version)),
     }
     let threshold = fail_on
         .as_deref()
-        .and_then(rebilly_sdk_gen::diff::Severity::parse);
+        .and_then(rebilly_sdk_gen::commands::diff::Severity::parse);
     match (threshold, report.verdict()) {
         (Some(t), Some(v)) if v >= t => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
@@ -298,58 +360,105 @@ fn diff(args: Diff) -> ExitCode {
 }
 
 fn sync(args: Sync) -> ExitCode {
-    let Sync {
-        from,
-        tags,
-        spec,
-        version,
-        check,
-    } = args;
     let start = std::time::Instant::now();
-    let filter = Filter::default();
-    let selection = match rebilly_sdk_gen::sync::select(&from, &tags) {
+    let selection = match rebilly_sdk_gen::commands::sync::select(&args.from, &args.tags) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("{} was not changed", spec.display());
-            return ExitCode::from(2);
-        }
+        Err(e) => return sync_failed(&args.spec, &e),
     };
-    let had_spec = rebilly_sdk_gen::entry_file(&spec).is_file();
-    let old_api = if had_spec {
-        match rebilly_sdk_gen::api_model(&spec, &filter) {
-            Ok(api) => Some(api),
-            Err(e) => {
-                eprintln!("note: the current {} does not load, so there is no change report against it: {e}", spec.display());
-                None
-            }
-        }
-    } else {
-        None
+    let old_api = current_model(&args.spec);
+    let version = args
+        .version
+        .clone()
+        .or_else(|| rebilly_sdk_gen::krate::package_version(args.spec.parent()))
+        .unwrap_or_else(|| "0.1.0".to_string());
+    let crate_dir = match args.spec.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     };
     let mut new_api = None;
-    let model = |staged: &std::path::Path| {
-        new_api = Some(rebilly_sdk_gen::api_model(staged, &filter)?);
+    let mut planned = None;
+    // Run on the staged folder before it replaces spec/: a refused release leaves the spec
+    // folder, Cargo.toml and CHANGELOG.md as they were.
+    let model = |staged: &Path| {
+        let new = rebilly_sdk_gen::api_model(staged, &Filter::default())?;
+        if let (true, Some(old)) = (args.release, &old_api) {
+            let report = rebilly_sdk_gen::commands::diff::diff(old, &new);
+            let options = args.release_options.options();
+            planned = Some(release::plan(&report, &crate_dir, &options)?);
+        }
+        new_api = Some(new);
         Ok(())
     };
-    let applied = if check {
-        rebilly_sdk_gen::sync::preview(&selection, &spec, model)
+    let applied = if args.check {
+        rebilly_sdk_gen::commands::sync::preview(&selection, &args.spec, model)
     } else {
-        rebilly_sdk_gen::sync::apply(&selection, &spec, model)
+        rebilly_sdk_gen::commands::sync::apply(&selection, &args.spec, model)
     };
     let report = match applied {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("{} was not changed", spec.display());
-            return ExitCode::from(2);
-        }
+        Err(e) => return sync_failed(&args.spec, &e),
     };
+    say_synced(&args, &selection, &report, start);
+    say!("");
+    match (old_api, new_api) {
+        (Some(old), Some(new)) => say_raw!(
+            "{}",
+            rebilly_sdk_gen::commands::diff::diff(&old, &new).markdown(&version)
+        ),
+        (None, Some(new)) => say!(
+            "A new SDK: {} operation(s), {} type(s).",
+            new.operation_count(),
+            new.types.len()
+        ),
+        (_, None) => say!("No change to the spec, so none to the Rust API."),
+    }
+    if args.check && !report.is_empty() {
+        eprintln!(
+            "{} is behind upstream; run the same command without --check to sync it",
+            args.spec.display()
+        );
+        return ExitCode::from(1);
+    }
+    match planned {
+        Some(plan) if !args.check => sync_release(plan, &crate_dir),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn sync_failed(spec: &Path, e: &rebilly_sdk_gen::Error) -> ExitCode {
+    eprintln!("error: {e}");
+    eprintln!("{} was not changed", spec.display());
+    ExitCode::from(2)
+}
+
+/// The model of the spec folder as it is, if it has one that loads.
+fn current_model(spec: &Path) -> Option<rebilly_sdk_gen::model::Api> {
+    if !rebilly_sdk_gen::entry_file(spec).is_file() {
+        return None;
+    }
+    match rebilly_sdk_gen::api_model(spec, &Filter::default()) {
+        Ok(api) => Some(api),
+        Err(e) => {
+            eprintln!(
+                "note: the current {} does not load, so there is no change report against it: {e}",
+                spec.display()
+            );
+            None
+        }
+    }
+}
+
+fn say_synced(
+    args: &Sync,
+    selection: &rebilly_sdk_gen::commands::sync::Selection,
+    report: &rebilly_sdk_gen::commands::sync::SyncReport,
+    start: std::time::Instant,
+) {
     say!(
         "{} {} operation(s) tagged {} from {}: {} files ({} added, {} changed, {} removed, {} unchanged) in {:.0} ms",
-        if check { "would sync" } else { "synced" },
+        if args.check { "would sync" } else { "synced" },
         selection.operations,
-        tags.join(", "),
+        args.tags.join(", "),
         selection.entry.display(),
         selection.files.len(),
         report.added.len(),
@@ -364,36 +473,28 @@ fn sync(args: Sync) -> ExitCode {
         ("removed", &report.removed),
     ] {
         for path in list {
-            say!("  {label:<8} {}/{path}", spec.display());
+            say!("  {label:<8} {}/{path}", args.spec.display());
         }
     }
     for note in &selection.notes {
         say!("  note: {note}");
     }
-    let version = version
-        .or_else(|| rebilly_sdk_gen::krate::package_version(spec.parent()))
-        .unwrap_or_else(|| "0.1.0".to_string());
+}
+
+/// `sync --release`: the spec folder is in place; now Cargo.toml and CHANGELOG.md.
+fn sync_release(plan: release::Plan, crate_dir: &Path) -> ExitCode {
     say!("");
-    match (old_api, new_api) {
-        (Some(old), Some(new)) => say_raw!(
-            "{}",
-            rebilly_sdk_gen::diff::diff(&old, &new).markdown(&version)
-        ),
-        (None, Some(new)) => say!(
-            "A new SDK: {} operation(s), {} type(s).",
-            new.operation_count(),
-            new.types.len()
-        ),
-        (_, None) => say!("No change to the spec, so none to the Rust API."),
+    match plan.commit() {
+        Ok(outcome) => {
+            say_release(&outcome, crate_dir);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("the spec folder is synced; Cargo.toml and CHANGELOG.md were not changed");
+            ExitCode::from(2)
+        }
     }
-    if check && !report.is_empty() {
-        eprintln!(
-            "{} is behind upstream; run the same command without --check to sync it",
-            spec.display()
-        );
-        return ExitCode::from(1);
-    }
-    ExitCode::SUCCESS
 }
 
 fn init(args: Init) -> ExitCode {
@@ -407,15 +508,17 @@ fn init(args: Init) -> ExitCode {
     let start = std::time::Instant::now();
     let origin = match local {
         Some(repo) => match std::path::absolute(&repo) {
-            Ok(repo) => rebilly_sdk_gen::init::Origin::Checkout(repo),
+            Ok(repo) => rebilly_sdk_gen::commands::init::Origin::Checkout(repo),
             Err(e) => {
                 eprintln!("error: {}: {e}", repo.display());
                 return ExitCode::from(2);
             }
         },
-        None => rebilly_sdk_gen::init::Origin::Registry(env!("CARGO_PKG_VERSION").to_string()),
+        None => {
+            rebilly_sdk_gen::commands::init::Origin::Registry(env!("CARGO_PKG_VERSION").to_string())
+        }
     };
-    match rebilly_sdk_gen::init::init(&from, &tags, &dir, name.as_deref(), &origin) {
+    match rebilly_sdk_gen::commands::init::init(&from, &tags, &dir, name.as_deref(), &origin) {
         Ok(created) => {
             say!(
                 "created {} in {}: {} operation(s), {} type(s); {} spec files, {} files in all, in {:.0} ms",
@@ -441,5 +544,115 @@ fn init(args: Init) -> ExitCode {
             eprintln!("nothing was created");
             ExitCode::from(2)
         }
+    }
+}
+
+fn release(args: Release) -> ExitCode {
+    let filter = Filter {
+        tags: args.tags.clone(),
+        include_skipped: false,
+    };
+    let models = rebilly_sdk_gen::api_model(&args.old, &filter)
+        .and_then(|o| Ok((o, rebilly_sdk_gen::api_model(&args.new, &filter)?)));
+    let report = match models {
+        Ok((old, new)) => rebilly_sdk_gen::commands::diff::diff(&old, &new),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.check {
+        return release_check(&args, &report);
+    }
+    let planned = release::plan(&report, &args.dir, &args.options.options()).and_then(|plan| {
+        let entry = plan.entry.clone();
+        Ok((plan.commit()?, entry))
+    });
+    match planned {
+        Ok((outcome, entry)) => {
+            say_release(&outcome, &args.dir);
+            say_raw!("{entry}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("Cargo.toml and CHANGELOG.md were not changed");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn say_release(outcome: &Outcome, dir: &Path) {
+    let files = format!(
+        "{} and {}",
+        release::manifest_path(dir).display(),
+        release::changelog_path(dir).display()
+    );
+    match outcome {
+        Outcome::Released { from, to, verdict } => {
+            say!(
+                "released {to} ({} change, from {from}): {files}",
+                verdict.as_str()
+            )
+        }
+        Outcome::AlreadyReleased { version } => {
+            say!("already released as {version}: {files} unchanged")
+        }
+        Outcome::NoChange { version } => {
+            say!("no change to the Rust API: {version} stays, {files} unchanged")
+        }
+    }
+}
+
+/// `release --check`: the version in Cargo.toml against what the changes need.
+fn release_check(args: &Release, report: &Report) -> ExitCode {
+    let spec_dir = if args.old.is_file() {
+        args.old.parent()
+    } else {
+        Some(args.old.as_path())
+    };
+    let base = args
+        .options
+        .base
+        .clone()
+        .or_else(|| rebilly_sdk_gen::krate::package_version(spec_dir.and_then(Path::parent)));
+    let Some(base) = base else {
+        eprintln!("error: no Cargo.toml beside {} says which version it was released as; pass --base X.Y.Z", args.old.display());
+        return ExitCode::from(2);
+    };
+    let at_least = args.options.at_least.as_deref().and_then(Severity::parse);
+    match release::check(report, &args.dir, &base, at_least) {
+        Ok(check) if check.passes() => {
+            say!(
+                "{} is enough: the changes since {base} need {}",
+                check.current,
+                check.needed
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(check) => {
+            let verdict = check.verdict.map_or("no", Severity::as_str);
+            eprintln!(
+                "error: {} has {}, lower than the changes need: {} ({verdict} change since {base}); run `rebilly-sdk-gen release` to set it",
+                release::manifest_path(&args.dir).display(),
+                check.current,
+                check.needed
+            );
+            say_raw!("{}", report.markdown(&base));
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory as _;
+        super::Cli::command().debug_assert();
     }
 }

@@ -226,10 +226,13 @@ fn cli_timings_name_every_stage_and_phase() {
         assert!(line.trim_end().ends_with(" ms"), "{line}");
     }
     for phase in ["load+lint+analyze", "emit", "write"] {
-        let line = stderr
+        let mut line = stderr
             .lines()
             .filter(|l| l.starts_with(&format!("{phase} ")));
-        assert!(line.last().is_some_and(|l| l.ends_with(" MB")), "{stderr}");
+        assert!(
+            line.next_back().is_some_and(|l| l.ends_with(" MB")),
+            "{stderr}"
+        );
     }
     assert!(dir.path().join("out/types.rs").is_file());
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rebilly_sdk_gen::diff::{diff, Report, Severity};
+use rebilly_sdk_gen::commands::diff::{diff, Report, Severity};
 use rebilly_sdk_gen::{api_model, Filter};
 
 fn history(commit: &str) -> PathBuf {
@@ -74,10 +74,12 @@ fn base() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let upstream =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/rebilly-api-definitions");
-        let selection =
-            rebilly_sdk_gen::sync::select(&upstream, &["Customer authentication".to_string()])
-                .unwrap();
-        rebilly_sdk_gen::sync::apply(&selection, dir.path(), |_| Ok(())).unwrap();
+        let selection = rebilly_sdk_gen::commands::sync::select(
+            &upstream,
+            &["Customer authentication".to_string()],
+        )
+        .unwrap();
+        rebilly_sdk_gen::commands::sync::apply(&selection, dir.path(), |_| Ok(())).unwrap();
         dir
     })
     .path()

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::SystemTime;
 
-use rebilly_sdk_gen::{generate, sync, Filter};
+use rebilly_sdk_gen::commands::sync;
+use rebilly_sdk_gen::{generate, Filter};
 
 fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -278,6 +279,59 @@ fn syncing_a_newer_snapshot_reports_the_files_and_the_api_change() {
     assert!(
         text.contains("`types::ResetPasswordToken.expired_time`: type Option<DateTime> → Option<Option<DateTime>>"),
         "{text}"
+    );
+}
+
+#[test]
+fn sync_release_writes_the_version_and_the_changelog_or_refuses_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec");
+    let manifest = "[package]\nname = \"x\"\nversion = \"0.3.1\"\n";
+    fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+    assert!(sync_from(&history("56e64506b"), TAG, &spec)
+        .status
+        .success());
+    let before = snapshot(dir.path());
+    let newer = history("3284b5b89");
+
+    // Asked for a version lower than the breaking change needs: nothing changes, the spec
+    // folder included.
+    let refused = sync_with(
+        &newer,
+        TAG,
+        &spec,
+        &["--release", "--release-version", "0.3.2"],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("0.3.2 is lower than the changes need: 0.4.0"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+
+    let out = sync_with(&newer, TAG, &spec, &["--release", "--date", "2026-12-03"]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("released 0.4.0 (major change, from 0.3.1)"),
+        "{stdout}"
+    );
+    let cargo = fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    assert_eq!(cargo, manifest.replace("0.3.1", "0.4.0"));
+    let changelog = fs::read_to_string(dir.path().join("CHANGELOG.md")).unwrap();
+    assert!(
+        changelog.starts_with("# Changelog\n\n## 0.4.0 (2026-12-03)\n\nChange to the public API: **major** (from 0.3.1).\n"),
+        "{changelog}"
+    );
+    // Synced and released: the same command again finds nothing to do.
+    let again = sync_with(&newer, TAG, &spec, &["--release"]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout)
+        .contains("No change to the spec, so none to the Rust API"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("CHANGELOG.md")).unwrap(),
+        changelog
     );
 }
 

@@ -83,16 +83,20 @@ impl Report {
         })
     }
 
-    /// A CHANGELOG section: the verdict, then the changes by kind.
+    /// A CHANGELOG section: the next version as its heading, the verdict, then the changes
+    /// by kind.
     pub fn markdown(&self, current: &str) -> String {
-        let mut out = String::new();
-        let verdict = self.verdict().map_or("none", Severity::as_str);
         let next = self
             .next_version(current)
             .unwrap_or_else(|| current.to_string());
-        out.push_str(&format!(
-            "## {next}\n\nChange to the public API: **{verdict}** (from {current}).\n"
-        ));
+        format!("## {next}\n\n{}", self.body(current))
+    }
+
+    /// The section without its heading: the verdict (from `current`), then the changes by
+    /// kind.
+    pub fn body(&self, current: &str) -> String {
+        let verdict = self.verdict().map_or("none", Severity::as_str);
+        let mut out = format!("Change to the public API: **{verdict}** (from {current}).\n");
         for (severity, title) in [
             (Severity::Major, "Breaking"),
             (Severity::Minor, "Added"),

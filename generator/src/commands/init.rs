@@ -5,10 +5,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::sync::{self, Selection};
 use crate::diag::{Error, Result};
 use crate::emit::OutputFile;
 use crate::krate::TLS_FEATURES;
-use crate::sync::{self, Selection};
 use crate::{generate, write, Filter, Generated};
 
 /// Where the new crate gets `rebilly-runtime` and `rebilly-sdk-gen` from.
