@@ -82,6 +82,7 @@ object! {
 }
 /// A login request, in one of the two login modes.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuthenticationToken {
     /// `mode: password`
     Password(AuthenticationTokenPasswordMode),
@@ -262,6 +263,7 @@ object! {
 }
 /// How the link relates to this resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CustomerCredentialLinksItemRel {
     /// `self`
     Self_,
@@ -360,6 +362,7 @@ object! {
 }
 /// How the link relates to this resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CustomerJwtLinksItemRel {
     /// `customer`
     Customer,
@@ -373,6 +376,7 @@ string_enum! {
 }
 /// Kind of session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CustomerJwtType {
     /// `customer`
     Customer,
@@ -441,6 +445,7 @@ object! {
 }
 /// How the link relates to this resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SelfLinkItemRel {
     /// `self`
     Self_,

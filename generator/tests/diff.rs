@@ -197,11 +197,28 @@ fn constructed_changes_one_per_kind() {
             "            - customer\n            - organization\n",
         )
     });
+    // A new enum value is minor: enums are `#[non_exhaustive]`.
+    assert_eq!(variant.verdict(), Some(Severity::Minor), "{variant:#?}");
     assert!(
         lines(&variant)
             .iter()
-            .any(|l| l.starts_with("major types::") && l.contains("variant added (`organization`")),
+            .any(|l| l.starts_with("minor types::") && l.contains("variant added (`organization`")),
         "{variant:#?}"
+    );
+
+    // A field whose type is spelled through an alias (`pub type CustomerId = String`) and
+    // then directly: the same type, so no change of type.
+    let spelled = against_base(credential, |t| {
+        t.replace(
+            "  customerId:\n    $ref: CustomerId.yaml\n",
+            "  customerId:\n    type: string\n",
+        )
+    });
+    assert!(
+        !lines(&spelled)
+            .iter()
+            .any(|l| l.contains("customer_id: type")),
+        "{spelled:#?}"
     );
 
     let docs = against_base(credential, |t| {

@@ -136,8 +136,61 @@ impl Report {
     }
 }
 
+/// Compares types as users see them: an alias (`pub type DataExportFileId = String`) is the
+/// type it names, so `Option<String>` → `Option<DataExportFileId>` is no change.
+#[derive(Clone, Copy)]
+struct Aliases<'a> {
+    old: &'a Api,
+    new: &'a Api,
+}
+
+/// `ty` with every alias of `api` replaced by what it names.
+fn resolve(api: &Api, ty: &TypeRef) -> TypeRef {
+    let mut ty = ty.clone();
+    // An alias names another type; a cycle of aliases cannot compile, but stop anyway.
+    for _ in 0..32 {
+        let next = match &ty {
+            TypeRef::Named(n) => match api.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias(target)) => target.clone(),
+                _ => return ty,
+            },
+            TypeRef::Array(t) => return TypeRef::Array(Box::new(resolve(api, t))),
+            TypeRef::Map(t) => return TypeRef::Map(Box::new(resolve(api, t))),
+            TypeRef::Nullable(t) => return TypeRef::Nullable(Box::new(resolve(api, t))),
+            _ => return ty,
+        };
+        ty = next;
+    }
+    ty
+}
+
+impl Aliases<'_> {
+    fn same(self, a: &TypeRef, b: &TypeRef) -> bool {
+        a == b || resolve(self.old, a) == resolve(self.new, b)
+    }
+
+    fn same_field(self, f: &Field, g: &Field) -> bool {
+        let resolved = |api: &Api, f: &Field| Field {
+            ty: resolve(api, &f.ty),
+            ..f.clone()
+        };
+        field_type(f) == field_type(g)
+            || field_type(&resolved(self.old, f)) == field_type(&resolved(self.new, g))
+    }
+
+    fn same_output(self, a: &Output, b: &Output) -> bool {
+        match (a, b) {
+            (Output::Json(x), Output::Json(y)) | (Output::Page(x), Output::Page(y)) => {
+                self.same(x, y)
+            }
+            _ => a == b,
+        }
+    }
+}
+
 /// The changes from `old` to `new`.
 pub fn diff(old: &Api, new: &Api) -> Report {
+    let aliases = Aliases { old, new };
     let mut changes = Vec::new();
     let mut add = |severity, item: String, what: String| {
         changes.push(Change {
@@ -182,7 +235,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
                         format!("operation type `{ty}` renamed `{new_ty}`"),
                     );
                 }
-                operation(item, o, n, &mut add)
+                operation(item, o, n, aliases, &mut add)
             }
         }
     }
@@ -205,7 +258,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
         let item = format!("types::{name}");
         match new.types.get(name) {
             None => add(Severity::Major, item, "type removed".into()),
-            Some(n) => type_def(&item, o, n, &mut add),
+            Some(n) => type_def(&item, o, n, aliases, &mut add),
         }
     }
     for name in new.types.keys() {
@@ -250,6 +303,7 @@ fn operation(
     item: &str,
     o: &Operation,
     n: &Operation,
+    aliases: Aliases,
     add: &mut impl FnMut(Severity, String, String),
 ) {
     let params = |op: &Operation| -> BTreeMap<String, Param> {
@@ -271,7 +325,7 @@ fn operation(
                     "now an optional setter (was a required argument)".to_string()
                 },
             )),
-            Some(q) if p.ty != q.ty || p.argument != q.argument => Some((
+            Some(q) if !aliases.same(&p.ty, &q.ty) || p.argument != q.argument => Some((
                 Severity::Major,
                 format!(
                     "type {} → {}",
@@ -312,14 +366,14 @@ fn operation(
             item.into(),
             "optional body setter added".into(),
         ),
-        (Some(a), Some(b)) if a.ty != b.ty || a.required != b.required => add(
+        (Some(a), Some(b)) if !aliases.same(&a.ty, &b.ty) || a.required != b.required => add(
             Severity::Major,
             item.into(),
             format!("request body {} → {}", a.ty, b.ty),
         ),
         _ => {}
     }
-    if o.output != n.output {
+    if !aliases.same_output(&o.output, &n.output) {
         add(
             Severity::Major,
             item.into(),
@@ -411,7 +465,13 @@ fn field_type(f: &Field) -> String {
     }
 }
 
-fn type_def(item: &str, o: &TypeDef, n: &TypeDef, add: &mut impl FnMut(Severity, String, String)) {
+fn type_def(
+    item: &str,
+    o: &TypeDef,
+    n: &TypeDef,
+    aliases: Aliases,
+    add: &mut impl FnMut(Severity, String, String),
+) {
     match (&o.kind, &n.kind) {
         (
             TypeKind::Struct {
@@ -436,7 +496,7 @@ fn type_def(item: &str, o: &TypeDef, n: &TypeDef, add: &mut impl FnMut(Severity,
                     add(Severity::Major, field, what.into());
                     continue;
                 };
-                if field_type(f) != field_type(g) {
+                if !aliases.same_field(f, g) {
                     add(
                         Severity::Major,
                         field.clone(),
@@ -521,10 +581,10 @@ fn type_def(item: &str, o: &TypeDef, n: &TypeDef, add: &mut impl FnMut(Severity,
             for w in nv {
                 if !ov.iter().any(|v| v.name == w.name) {
                     add(
-                        Severity::Major,
+                        Severity::Minor,
                         format!("{item}::{}", w.name),
                         format!(
-                            "variant added (`{}`; the enum is exhaustive, so matches on it must change, and the value no longer decodes into `Unknown`)",
+                            "variant added (`{}`; the enum is `#[non_exhaustive]`, and the value now decodes into it instead of `Unknown`)",
                             w.wire
                         ),
                     );
@@ -569,10 +629,10 @@ fn type_def(item: &str, o: &TypeDef, n: &TypeDef, add: &mut impl FnMut(Severity,
             for w in nv {
                 if !ov.iter().any(|v| v.name == w.name) {
                     add(
-                        Severity::Major,
+                        Severity::Minor,
                         format!("{item}::{}", w.name),
                         format!(
-                            "variant added (`{}`; the enum is exhaustive, and such values no longer decode into `Unknown`)",
+                            "variant added (`{}`; the enum is `#[non_exhaustive]`, and such values now decode into it instead of `Unknown`)",
                             w.tag_value
                         ),
                     );
@@ -585,7 +645,7 @@ fn type_def(item: &str, o: &TypeDef, n: &TypeDef, add: &mut impl FnMut(Severity,
             }
         }
         (TypeKind::Alias(a), TypeKind::Alias(b)) => {
-            if a != b {
+            if !aliases.same(a, b) {
                 add(Severity::Major, item.into(), format!("alias of {a} → {b}"));
             }
         }

@@ -266,6 +266,7 @@ fn string_enum(
     let items = vec![quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         #lints
         pub enum #name {
             #( #vs )*
@@ -349,6 +350,7 @@ fn tagged(
     let mut items = vec![quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         #lints
         pub enum #name {
             #( #vs )*

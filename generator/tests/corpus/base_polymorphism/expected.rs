@@ -257,6 +257,7 @@ object! {
 }
 /// A merchant's account with a payment gateway.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GatewayAccount {
     /// `gatewayName: Stripe`
     Stripe(Stripe),

@@ -329,6 +329,7 @@ object! {
 }
 /// The `GetTagCollectionResponseInline` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetTagCollectionResponseInline {
     /// `weak`
     Weak,
@@ -357,6 +358,7 @@ object! {
 }
 /// The `GetTagCollectionResponseReason` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum GetTagCollectionResponseReason {
     /// `credit_not_processed`

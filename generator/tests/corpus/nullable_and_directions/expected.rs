@@ -289,6 +289,7 @@ object! {
 }
 /// The `CredentialLevel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CredentialLevel {
     /// `low`
     Low,
@@ -321,6 +322,7 @@ object! {
 }
 /// The `Status` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `active`
     Active,

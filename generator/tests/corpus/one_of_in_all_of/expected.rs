@@ -207,6 +207,7 @@ object! {
 }
 /// The `GetCashierResponseDepositMethodsItem` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCashierResponseDepositMethodsItem {
     /// `method: payment-card`
     PaymentCard(GetCashierResponseDepositMethodsItemCardMethod),

@@ -196,6 +196,7 @@ use ::rebilly_runtime::serde::{Deserialize, Serialize};
 use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `EventType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EventType {
     /// `customer-created`
     CustomerCreated,

@@ -219,6 +219,7 @@ object! {
 }
 /// The `DateIntervalMethod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DateIntervalMethod {
     /// `date-interval`
     DateInterval,
@@ -247,6 +248,7 @@ object! {
 }
 /// The `SchedulingMethod` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SchedulingMethod {
     /// `method: date-interval`
     DateInterval(DateInterval),
