@@ -23,6 +23,9 @@
 //! from the OpenAPI description in `spec/` by `rebilly-sdk-gen`; the runtime they use
 //! (configuration, credentials, errors, pagination, retries) is the hand-written
 //! [`rebilly_runtime`] crate, re-exported here.
+
+// docs.rs (`--cfg docsrs`): each feature-gated item is marked with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 // Generated code is formatted by prettyplease inside the generator; rustfmt must not

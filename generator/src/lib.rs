@@ -5,6 +5,9 @@
 //! [`analyze`] (the spec → the [`model`]) → [`emit`] (the model → Rust via `quote`,
 //! `syn` and `prettyplease`) → [`write`](mod@write) (atomic, only when changed).
 
+// docs.rs (`--cfg docsrs`): each feature-gated item is marked with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod analyze;
 pub mod commands;
 pub mod diag;

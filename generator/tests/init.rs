@@ -1,6 +1,11 @@
 //! `init`: new SDK crates for three API groups of different shapes, created from the
 //! upstream snapshot in `../shared` into temp dirs, built and tested with cargo as created;
 //! then a spec change reaches `generated/` through `cargo build` alone.
+//!
+//! Two of them depend on the crates as the registry will serve them: this workspace is
+//! packaged (`cargo package`), the packages unpacked, and the new crate's
+//! `[patch.crates-io]` points at them; the third uses `--local`. A dependent of the packaged
+//! SDK shows that users never compile the generator.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -40,6 +45,59 @@ fn cargo(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// This workspace's packages (`cargo package --workspace`), unpacked: what crates.io would
+/// serve. Made once per run.
+fn packaged() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("packaged");
+        let package = Command::new(env!("CARGO"))
+            .args(["package", "--workspace", "--no-verify", "--allow-dirty"])
+            .arg("--target-dir")
+            .arg(&target)
+            .current_dir(repo())
+            .output()
+            .unwrap();
+        assert!(
+            package.status.success(),
+            "cargo package\n{}",
+            text(&package)
+        );
+        let unpacked = target.join("unpacked");
+        let _ = fs::remove_dir_all(&unpacked);
+        fs::create_dir_all(&unpacked).unwrap();
+        for entry in fs::read_dir(target.join("package")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "crate") {
+                let tar = Command::new("tar")
+                    .arg("-xzf")
+                    .arg(&path)
+                    .arg("-C")
+                    .arg(&unpacked)
+                    .output()
+                    .unwrap();
+                assert!(tar.status.success(), "{}", text(&tar));
+            }
+        }
+        unpacked
+    })
+}
+
+/// A `[patch.crates-io]` table that takes the workspace's crates from their packages.
+fn patch_from_packages() -> String {
+    let mut patch = String::from("\n[patch.crates-io]\n");
+    for entry in fs::read_dir(packaged()).unwrap() {
+        let path = entry.unwrap().path();
+        let dir = path.file_name().unwrap().to_string_lossy().into_owned();
+        let name = dir.rsplit_once('-').unwrap().0;
+        patch.push_str(&format!(
+            "{name} = {{ path = {:?} }}\n",
+            path.to_str().unwrap()
+        ));
+    }
+    patch
+}
+
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -75,11 +133,13 @@ fn three_groups_build_and_pass_their_tests_as_created_and_follow_their_spec() {
             upstream().to_str().unwrap(),
             "--dir",
             dir.to_str().unwrap(),
-            "--local",
-            repo().to_str().unwrap(),
         ]
         .map(String::from)
         .to_vec();
+        let local = name == "my-rules-sdk";
+        if local {
+            args.extend(["--local".to_string(), repo().to_str().unwrap().to_string()]);
+        }
         for t in tags {
             args.extend(["--tag".to_string(), t.to_string()]);
         }
@@ -103,9 +163,35 @@ fn three_groups_build_and_pass_their_tests_as_created_and_follow_their_spec() {
         }
         let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
         assert!(manifest.contains(&format!("name = {name:?}")));
+        if local {
+            assert!(manifest.contains("path = "), "{manifest}");
+        } else {
+            // Registry versions, no path: taken from the packages as crates.io serves them.
+            assert!(!manifest.contains("path = "), "{manifest}");
+            fs::write(dir.join("Cargo.toml"), manifest + &patch_from_packages()).unwrap();
+        }
         let readme = fs::read_to_string(dir.join("README.md")).unwrap();
-        assert!(readme.contains("rebilly-sdk-gen sync --from"), "{readme}");
+        let quoted: Vec<String> = tags.iter().map(|t| format!("--tag {t:?}")).collect();
+        let sync = format!(
+            "rebilly-sdk-gen sync --from ../api-definitions {} --release",
+            quoted.join(" ")
+        );
+        assert!(readme.contains(&format!("\n{sync}\n")), "{readme}");
         assert!(readme.contains("\ncargo test\n"), "{readme}");
+        // The workflow runs the README's commands, and actionlint finds nothing in it.
+        let workflow = dir.join(".github/workflows/sdk.yml");
+        let yaml = fs::read_to_string(&workflow).unwrap();
+        assert!(
+            yaml.contains(&format!("run: |\n          {sync} | tee")),
+            "{yaml}"
+        );
+        assert!(yaml.contains("run: cargo test\n"), "{yaml}");
+        let lint = Command::new("node")
+            .arg(repo().join("scripts/actionlint"))
+            .arg(&workflow)
+            .output()
+            .unwrap();
+        assert!(lint.status.success(), "{name}: actionlint\n{}", text(&lint));
         // The same dependency versions as this repository's (already fetched).
         fs::copy(repo().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 
@@ -198,4 +284,73 @@ fn bad_input_creates_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("not empty"), "{}", text(&out));
     assert_eq!(fs::read_to_string(dir.join("keep.txt")).unwrap(), "mine");
+}
+
+/// The packages of every crate a `cargo build` of `dir` compiles (fresh or not: cargo
+/// reports each unit it needs), from `--message-format=json`.
+fn compiled_packages(dir: &Path) -> std::collections::BTreeSet<String> {
+    let build = cargo(dir, &["build", "--message-format=json"]);
+    assert!(build.status.success(), "cargo build\n{}", text(&build));
+    String::from_utf8_lossy(&build.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter_map(|m| {
+            m["target"]["name"]
+                .as_str()
+                .map(|_| m["package_id"].clone())
+        })
+        .filter_map(|id| id.as_str().map(package_name))
+        .collect()
+}
+
+/// `registry+https://...#serde@1.0.0` → `serde@1.0.0`; a path package whose folder is
+/// its name (`path+file:///x/dependent#0.1.0`) → `dependent@0.1.0`.
+fn package_name(id: &str) -> String {
+    let (source, tail) = id.rsplit_once('#').unwrap_or(("", id));
+    if tail.contains('@') {
+        return tail.to_string();
+    }
+    let folder = source.rsplit('/').next().unwrap_or(source);
+    format!("{folder}@{tail}")
+}
+
+#[test]
+fn a_dependent_of_the_packaged_sdk_never_compiles_the_generator() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let manifest = format!(
+        "[package]\nname = \"dependent\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[dependencies]\nrebilly-customer-auth = \"{}\"\n{}",
+        env!("CARGO_PKG_VERSION"),
+        patch_from_packages()
+    );
+    fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    fs::create_dir(dir.join("src")).unwrap();
+    fs::write(
+        dir.join("src/lib.rs"),
+        "pub fn client() -> rebilly_customer_auth::Client {\n    rebilly_customer_auth::Client::builder().organization_id(\"o\").publishable_key(\"pk_test\").build().unwrap()\n}\n",
+    )
+    .unwrap();
+    fs::copy(repo().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let packages = compiled_packages(dir);
+    let has = |prefix: &str| packages.iter().any(|p| p.starts_with(prefix));
+    assert!(has("rebilly-customer-auth@"), "{packages:?}");
+    assert!(has("rebilly-runtime@"), "{packages:?}");
+    // The generator and what only it needs (serde's derive needs syn and quote too).
+    for generator_only in [
+        "rebilly-sdk-gen@",
+        "prettyplease@",
+        "yaml-rust2@",
+        "heck@",
+        "strsim@",
+    ] {
+        assert!(
+            !has(generator_only),
+            "a dependent compiles {generator_only}: {packages:?}"
+        );
+    }
+    eprintln!(
+        "a dependent of the packaged SDK compiles {} crates",
+        packages.len()
+    );
 }

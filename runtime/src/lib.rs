@@ -7,6 +7,9 @@
 //! retries with backoff, errors with problem details, pagination, and secrets that
 //! never show in `Debug` output.
 
+// docs.rs (`--cfg docsrs`): each feature-gated item is marked with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod budget;
 mod client;
 mod credentials;

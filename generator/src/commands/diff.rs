@@ -8,7 +8,8 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    bare, Api, Argument, Field, Operation, Output, Param, Presence, TypeDef, TypeKind, TypeRef,
+    bare, Api, Argument, EnumVariant, Field, Operation, Output, Param, Presence, TaggedVariant,
+    TypeDef, TypeKind, TypeRef,
 };
 
 /// How a change affects users of the crate.
@@ -484,112 +485,9 @@ fn type_def(
                 additional: na,
                 ..
             },
-        ) => {
-            for f in of {
-                let field = format!("{item}.{}", bare(&f.name));
-                let Some(g) = nf.iter().find(|g| g.name == f.name) else {
-                    let what = if f.constructor.is_some() {
-                        "field removed, and an argument of `new`"
-                    } else {
-                        "field removed"
-                    };
-                    add(Severity::Major, field, what.into());
-                    continue;
-                };
-                if !aliases.same_field(f, g) {
-                    add(
-                        Severity::Major,
-                        field.clone(),
-                        format!("type {} → {}", field_type(f), field_type(g)),
-                    );
-                }
-                if f.constructor != g.constructor {
-                    let what = match (f.constructor, g.constructor) {
-                        (None, Some(_)) => "now an argument of `new`".to_string(),
-                        (Some(_), None) => "no longer an argument of `new`".to_string(),
-                        (Some(a), Some(b)) => format!(
-                            "argument of `new`: {} → {}",
-                            describe_arg(&f.ty, a),
-                            describe_arg(&g.ty, b)
-                        ),
-                        (None, None) => unreachable!("they differ"),
-                    };
-                    add(Severity::Major, field.clone(), what);
-                }
-                if (f.read_only, f.write_only) != (g.read_only, g.write_only) {
-                    let mode = |r: bool, w: bool| match (r, w) {
-                        (true, _) => "read-only (never sent)",
-                        (_, true) => "write-only (never received)",
-                        _ => "read and written",
-                    };
-                    add(
-                        Severity::Major,
-                        field.clone(),
-                        format!(
-                            "{} → {}",
-                            mode(f.read_only, f.write_only),
-                            mode(g.read_only, g.write_only)
-                        ),
-                    );
-                }
-                if f.doc != g.doc {
-                    add(Severity::Patch, field, "documentation".into());
-                }
-            }
-            for g in nf {
-                if !of.iter().any(|f| f.name == g.name) {
-                    let field = format!("{item}.{}", bare(&g.name));
-                    if g.constructor.is_some() {
-                        add(
-                            Severity::Major,
-                            field,
-                            format!(
-                                "field added, and a new argument of `new` ({})",
-                                field_type(g)
-                            ),
-                        );
-                    } else {
-                        add(
-                            Severity::Minor,
-                            field,
-                            format!(
-                                "field added ({}; the struct is `#[non_exhaustive]`)",
-                                field_type(g)
-                            ),
-                        );
-                    }
-                }
-            }
-            if oa != na {
-                add(
-                    Severity::Major,
-                    format!("{item}.extra"),
-                    "extra members changed".into(),
-                );
-            }
-        }
+        ) => struct_changes(item, (of, oa), (nf, na), aliases, add),
         (TypeKind::StringEnum { variants: ov }, TypeKind::StringEnum { variants: nv }) => {
-            for v in ov {
-                if !nv.iter().any(|w| w.name == v.name) {
-                    add(
-                        Severity::Major,
-                        format!("{item}::{}", v.name),
-                        format!("variant removed (`{}` now decodes into `Unknown`)", v.wire),
-                    );
-                }
-            }
-            for w in nv {
-                if !ov.iter().any(|v| v.name == w.name) {
-                    add(
-                        Severity::Minor,
-                        format!("{item}::{}", w.name),
-                        format!(
-                            "variant added (`{}`; the enum is `#[non_exhaustive]`, and the value now decodes into it instead of `Unknown`)",
-                            w.wire
-                        ),
-                    );
-                }
-            }
+            string_enum_changes(item, ov, nv, add)
         }
         (
             TypeKind::Tagged {
@@ -600,45 +498,7 @@ fn type_def(
                 variants: nv,
                 tag: nt,
             },
-        ) => {
-            if ot != nt {
-                add(
-                    Severity::Major,
-                    item.into(),
-                    format!("tagged by `{ot}` → `{nt}`"),
-                );
-            }
-            for v in ov {
-                match nv.iter().find(|w| w.name == v.name) {
-                    None => add(
-                        Severity::Major,
-                        format!("{item}::{}", v.name),
-                        "variant removed".into(),
-                    ),
-                    Some(w) if w.payload != v.payload || w.tag_value != v.tag_value => add(
-                        Severity::Major,
-                        format!("{item}::{}", v.name),
-                        format!(
-                            "variant `{}`({}) → `{}`({})",
-                            v.tag_value, v.payload, w.tag_value, w.payload
-                        ),
-                    ),
-                    Some(_) => {}
-                }
-            }
-            for w in nv {
-                if !ov.iter().any(|v| v.name == w.name) {
-                    add(
-                        Severity::Minor,
-                        format!("{item}::{}", w.name),
-                        format!(
-                            "variant added (`{}`; the enum is `#[non_exhaustive]`, and such values now decode into it instead of `Unknown`)",
-                            w.tag_value
-                        ),
-                    );
-                }
-            }
-        }
+        ) => tagged_changes(item, (ot, ov), (nt, nv), add),
         (TypeKind::Untagged { variants: ov }, TypeKind::Untagged { variants: nv }) => {
             if ov != nv {
                 add(Severity::Major, item.into(), "variants changed".into());
@@ -657,6 +517,174 @@ fn type_def(
     }
     if o.doc != n.doc {
         add(Severity::Patch, item.into(), "documentation".into());
+    }
+}
+
+type Fields<'a> = (&'a [Field], &'a Option<TypeRef>);
+
+/// The changes of a struct: its fields, and its extra members.
+fn struct_changes(
+    item: &str,
+    (of, oa): Fields,
+    (nf, na): Fields,
+    aliases: Aliases,
+    add: &mut impl FnMut(Severity, String, String),
+) {
+    for f in of {
+        let field = format!("{item}.{}", bare(&f.name));
+        let Some(g) = nf.iter().find(|g| g.name == f.name) else {
+            let what = if f.constructor.is_some() {
+                "field removed, and an argument of `new`"
+            } else {
+                "field removed"
+            };
+            add(Severity::Major, field, what.into());
+            continue;
+        };
+        if !aliases.same_field(f, g) {
+            add(
+                Severity::Major,
+                field.clone(),
+                format!("type {} → {}", field_type(f), field_type(g)),
+            );
+        }
+        if f.constructor != g.constructor {
+            let what = match (f.constructor, g.constructor) {
+                (None, Some(_)) => "now an argument of `new`".to_string(),
+                (Some(_), None) => "no longer an argument of `new`".to_string(),
+                (Some(a), Some(b)) => format!(
+                    "argument of `new`: {} → {}",
+                    describe_arg(&f.ty, a),
+                    describe_arg(&g.ty, b)
+                ),
+                (None, None) => unreachable!("they differ"),
+            };
+            add(Severity::Major, field.clone(), what);
+        }
+        if (f.read_only, f.write_only) != (g.read_only, g.write_only) {
+            let mode = |r: bool, w: bool| match (r, w) {
+                (true, _) => "read-only (never sent)",
+                (_, true) => "write-only (never received)",
+                _ => "read and written",
+            };
+            add(
+                Severity::Major,
+                field.clone(),
+                format!(
+                    "{} → {}",
+                    mode(f.read_only, f.write_only),
+                    mode(g.read_only, g.write_only)
+                ),
+            );
+        }
+        if f.doc != g.doc {
+            add(Severity::Patch, field, "documentation".into());
+        }
+    }
+    for g in nf {
+        if !of.iter().any(|f| f.name == g.name) {
+            let field = format!("{item}.{}", bare(&g.name));
+            if g.constructor.is_some() {
+                add(
+                    Severity::Major,
+                    field,
+                    format!(
+                        "field added, and a new argument of `new` ({})",
+                        field_type(g)
+                    ),
+                );
+            } else {
+                add(
+                    Severity::Minor,
+                    field,
+                    format!(
+                        "field added ({}; the struct is `#[non_exhaustive]`)",
+                        field_type(g)
+                    ),
+                );
+            }
+        }
+    }
+    if oa != na {
+        add(
+            Severity::Major,
+            format!("{item}.extra"),
+            "extra members changed".into(),
+        );
+    }
+}
+
+fn string_enum_changes(
+    item: &str,
+    ov: &[EnumVariant],
+    nv: &[EnumVariant],
+    add: &mut impl FnMut(Severity, String, String),
+) {
+    for v in ov {
+        if !nv.iter().any(|w| w.name == v.name) {
+            add(
+                Severity::Major,
+                format!("{item}::{}", v.name),
+                format!("variant removed (`{}` now decodes into `Unknown`)", v.wire),
+            );
+        }
+    }
+    for w in nv {
+        if !ov.iter().any(|v| v.name == w.name) {
+            variant_added(item, &w.name, &w.wire, add);
+        }
+    }
+}
+
+/// A variant added to a `#[non_exhaustive]` enum: minor.
+fn variant_added(
+    item: &str,
+    variant: &str,
+    value: &str,
+    add: &mut impl FnMut(Severity, String, String),
+) {
+    add(
+        Severity::Minor,
+        format!("{item}::{variant}"),
+        format!("variant added (`{value}`; the enum is `#[non_exhaustive]`, and the value now decodes into it instead of `Unknown`)"),
+    );
+}
+
+fn tagged_changes(
+    item: &str,
+    (ot, ov): (&String, &[TaggedVariant]),
+    (nt, nv): (&String, &[TaggedVariant]),
+    add: &mut impl FnMut(Severity, String, String),
+) {
+    if ot != nt {
+        add(
+            Severity::Major,
+            item.into(),
+            format!("tagged by `{ot}` → `{nt}`"),
+        );
+    }
+    for v in ov {
+        match nv.iter().find(|w| w.name == v.name) {
+            None => add(
+                Severity::Major,
+                format!("{item}::{}", v.name),
+                "variant removed".into(),
+            ),
+            Some(w) if w.payload != v.payload || w.tag_value != v.tag_value => add(
+                Severity::Major,
+                format!("{item}::{}", v.name),
+                format!(
+                    "variant `{}`({}) → `{}`({})",
+                    v.tag_value, v.payload, w.tag_value, w.payload
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for w in nv {
+        if !ov.iter().any(|v| v.name == w.name) {
+            variant_added(item, &w.name, &w.tag_value, add);
+        }
     }
 }
 

@@ -178,67 +178,53 @@ fn crate_files(
     origin: &Origin,
     generated: &Generated,
 ) -> Vec<OutputFile> {
-    let runtime = dependency(origin, "runtime");
-    let generator = dependency(origin, "generator");
-    let group = tags.join(", ");
-    let quoted = tags
-        .iter()
-        .map(|t| format!("--tag {t:?}"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let module = name.replace('-', "_");
-    let api = &generated.api;
-    let resources: Vec<String> = api
-        .resources
-        .values()
-        .map(|r| format!("`client.{}()`", r.accessor))
-        .collect();
-    let manifest = format!(
-        r#"[package]
-name = {name:?}
-version = "0.1.0"
-edition = "2021"
-description = "Typed async Rust SDK for the Rebilly {group} API, generated from its OpenAPI description"
-build = "build.rs"
+    let t = Templates {
+        name,
+        group: tags.join(", "),
+        tags: tags
+            .iter()
+            .map(|t| format!("--tag {t:?}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        module: name.replace('-', "_"),
+        runtime: dependency(origin, "runtime"),
+        generator: dependency(origin, "generator"),
+    };
+    [
+        ("Cargo.toml", t.manifest()),
+        ("build.rs", BUILD_RS.to_string()),
+        ("src/lib.rs", t.lib_rs()),
+        ("tests/fresh.rs", FRESH_RS.to_string()),
+        ("tests/client.rs", t.client_rs()),
+        ("README.md", t.readme(generated)),
+        ("CHANGELOG.md", t.changelog()),
+        (".github/workflows/sdk.yml", t.workflow()),
+        (".gitignore", "/target\n".to_string()),
+    ]
+    .into_iter()
+    .map(|(path, content)| OutputFile {
+        path: path.to_string(),
+        content,
+    })
+    .collect()
+}
 
-# A workspace of its own, so that it builds wherever it was created; remove this table to
-# make it a member of a workspace of yours.
-[workspace]
+/// What the files of a new crate are made from.
+struct Templates<'a> {
+    name: &'a str,
+    /// The tags, joined: `Gateway accounts`.
+    group: String,
+    /// The tags as `sync` arguments: `--tag "Gateway accounts"`.
+    tags: String,
+    /// The crate's name in Rust: `rebilly_gateway_accounts`.
+    module: String,
+    runtime: String,
+    generator: String,
+}
 
-[dependencies]
-rebilly-runtime = {runtime}
-{TLS_FEATURES}default = ["rustls-ring", "tracing"]
+const BUILD_RS: &str = "//! Regenerates `generated/` from `spec/` whenever a spec file changes (see\n//! `rebilly_sdk_gen::build_script`).\n\nfn main() {\n    rebilly_sdk_gen::build_script();\n}\n";
 
-[build-dependencies]
-# The generator's library only, without its command line.
-rebilly-sdk-gen = {generator}
-
-[dev-dependencies]
-rebilly-sdk-gen = {generator}
-"#
-    );
-    let build_rs = "//! Regenerates `generated/` from `spec/` whenever a spec file changes (see\n//! `rebilly_sdk_gen::build_script`).\n\nfn main() {\n    rebilly_sdk_gen::build_script();\n}\n".to_string();
-    let lib_rs = format!(
-        r#"//! Typed async Rust SDK for Rebilly's **{group}** API.
-//!
-//! Generated from the OpenAPI description in `spec/` by `rebilly-sdk-gen` (see the README);
-//! the runtime it uses (configuration, credentials, errors, pagination, retries) is the
-//! [`rebilly_runtime`] crate, re-exported here.
-
-// Generated code is formatted by the generator; rustfmt must not touch it.
-#[rustfmt::skip]
-#[path = "../generated/mod.rs"]
-mod generated;
-
-pub use generated::*;
-pub use rebilly_runtime::{{
-    ApiError, ClientBuilder, Config, Credentials, Environment, Error, Page, Problem, RateLimit,
-    RequestOptions, Response, RetryPolicy, Secret,
-}};
-"#
-    );
-    let fresh_rs =
-        r#"//! `generated/` is exactly what `spec/` produces: build.rs keeps it so, and this test
+const FRESH_RS: &str = r#"//! `generated/` is exactly what `spec/` produces: build.rs keeps it so, and this test
 //! catches a hand edit of `generated/` (which build.rs does not rerun for).
 
 use std::path::Path;
@@ -256,10 +242,80 @@ fn generated_is_what_the_spec_produces() {
         drift.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
     );
 }
+"#;
+
+impl Templates<'_> {
+    fn manifest(&self) -> String {
+        let Templates {
+            name,
+            group,
+            runtime,
+            generator,
+            ..
+        } = self;
+        format!(
+            r#"[package]
+name = {name:?}
+version = "0.1.0"
+edition = "2021"
+description = "Typed async Rust SDK for the Rebilly {group} API, generated from its OpenAPI description"
+readme = "README.md"
+keywords = ["rebilly", "payments", "sdk", "api"]
+categories = ["api-bindings", "web-programming::http-client"]
+build = "build.rs"
+# What the registry serves. Not build.rs: it regenerates generated/ in this repository only,
+# so the crate's users never compile the generator (cargo drops `build` from the package
+# and skips the build-dependencies of a package without a build script).
+include = ["/src", "/generated", "/spec", "/README.md", "/CHANGELOG.md"]
+
+[package.metadata.docs.rs]
+all-features = true
+
+# A workspace of its own, so that it builds wherever it was created; remove this table to
+# make it a member of a workspace of yours.
+[workspace]
+
+[dependencies]
+rebilly-runtime = {runtime}
+{TLS_FEATURES}default = ["rustls-ring", "tracing"]
+
+[build-dependencies]
+# The generator's library only, without its command line.
+rebilly-sdk-gen = {generator}
+
+[dev-dependencies]
+rebilly-sdk-gen = {generator}
 "#
-        .to_string();
-    let client_rs = format!(
-        r#"//! The SDK as created: a client is built from the crate's own configuration.
+        )
+    }
+
+    fn lib_rs(&self) -> String {
+        let group = &self.group;
+        format!(
+            r#"//! Typed async Rust SDK for Rebilly's **{group}** API.
+//!
+//! Generated from the OpenAPI description in `spec/` by `rebilly-sdk-gen` (see the README);
+//! the runtime it uses (configuration, credentials, errors, pagination, retries) is the
+//! [`rebilly_runtime`] crate, re-exported here.
+
+// Generated code is formatted by the generator; rustfmt must not touch it.
+#[rustfmt::skip]
+#[path = "../generated/mod.rs"]
+mod generated;
+
+pub use generated::*;
+pub use rebilly_runtime::{{
+    ApiError, ClientBuilder, Config, Credentials, Environment, Error, Page, Problem, RateLimit,
+    RequestOptions, Response, RetryPolicy, Secret,
+}};
+"#
+        )
+    }
+
+    fn client_rs(&self) -> String {
+        let module = &self.module;
+        format!(
+            r#"//! The SDK as created: a client is built from the crate's own configuration.
 
 #[test]
 fn a_client_is_built() {{
@@ -271,9 +327,19 @@ fn a_client_is_built() {{
     assert!(client.is_ok(), "{{:?}}", client.err());
 }}
 "#
-    );
-    let readme = format!(
-        r#"# {name}
+        )
+    }
+
+    fn readme(&self, generated: &Generated) -> String {
+        let (name, group, quoted) = (self.name, &self.group, &self.tags);
+        let api = &generated.api;
+        let resources: Vec<String> = api
+            .resources
+            .values()
+            .map(|r| format!("`client.{}()`", r.accessor))
+            .collect();
+        format!(
+            r#"# {name}
 
 Typed async Rust SDK for Rebilly's **{group}** API: {ops} operations, {types} types
 ({resources}). It is generated from Rebilly's OpenAPI definitions by `rebilly-sdk-gen`;
@@ -286,8 +352,9 @@ With the generator's command line (`cargo install rebilly-sdk-gen`, or
 
 ```sh
 # Take upstream's current definitions for this group into spec/; it prints the files that
-# changed and what changed in the Rust API (with the semver verdict and the next version)
-rebilly-sdk-gen sync --from ../api-definitions {quoted}
+# changed and what changed in the Rust API (with the semver verdict), and writes the next
+# version into Cargo.toml and the report into CHANGELOG.md
+rebilly-sdk-gen sync --from ../api-definitions {quoted} --release
 
 # Build (build.rs regenerates generated/ from spec/) and run the tests
 cargo test
@@ -296,10 +363,14 @@ cargo test
 ## Keeping the SDK in sync
 
 1. Update your checkout of Rebilly's api-definitions (`git pull`).
-2. Run `sync` as above. It writes `spec/` all or nothing, and prints the change report.
-3. Set `version` in Cargo.toml to the next version the report gives, and paste the report
-   into CHANGELOG.md.
-4. `cargo test`, then commit `spec/` and `generated/` together.
+2. Run `sync --release` as above. It writes `spec/` all or nothing, prints the change
+   report, and writes the version and the CHANGELOG entry (both or neither).
+3. `cargo test`, then commit `spec/`, `generated/`, `Cargo.toml` and `CHANGELOG.md`
+   together.
+
+Enums are `#[non_exhaustive]`, so a value upstream adds is a minor release. `cargo publish`
+ships `src/`, `spec/` and `generated/` but not `build.rs`: users of the crate never compile
+the generator.
 
 ## Layout
 
@@ -310,25 +381,116 @@ cargo test
 | `generated/` | the SDK module (written by the generator only) |
 | `src/lib.rs` | the crate root around it |
 | `tests/fresh.rs` | fails when `generated/` is not what `spec/` produces |
+| `CHANGELOG.md` | each release's change report (written by `sync --release`) |
+| `.github/workflows/sdk.yml` | CI: see below |
+
+## CI
+
+`.github/workflows/sdk.yml` runs the commands above:
+
+- on every push and pull request, `cargo test`; on a pull request also
+  `rebilly-sdk-gen release --check ../base/spec spec` (the base branch checked out in
+  `../base`), which fails when `Cargo.toml`'s version is lower than the changes need;
+- every weekday and on demand, it clones Rebilly's definitions into `../api-definitions`,
+  runs `sync --release` and `cargo test`, and opens a pull request whose body is the
+  change report, labelled `semver-major`, `semver-minor` or `semver-patch`.
 "#,
-        ops = api.operation_count(),
-        types = api.types.len(),
-        resources = resources.join(", "),
-    );
-    let gitignore = "/target\n".to_string();
-    [
-        ("Cargo.toml", manifest),
-        ("build.rs", build_rs),
-        ("src/lib.rs", lib_rs),
-        ("tests/fresh.rs", fresh_rs),
-        ("tests/client.rs", client_rs),
-        ("README.md", readme),
-        (".gitignore", gitignore),
-    ]
-    .into_iter()
-    .map(|(path, content)| OutputFile {
-        path: path.to_string(),
-        content,
-    })
-    .collect()
+            ops = api.operation_count(),
+            types = api.types.len(),
+            resources = resources.join(", "),
+        )
+    }
+
+    /// `.github/workflows/sdk.yml`: the tests on every push and pull request (and, on a
+    /// pull request, `release --check` against its base); on a schedule and on demand, the
+    /// README's loop (`sync --release`, `cargo test`) and a pull request whose body is the
+    /// change report, labelled with the verdict.
+    fn workflow(&self) -> String {
+        WORKFLOW
+            .replace("{GENERATOR_VERSION}", env!("CARGO_PKG_VERSION"))
+            .replace("{TAGS}", &self.tags)
+            .replace("{GROUP}", &self.group)
+    }
+
+    fn changelog(&self) -> String {
+        let name = self.name;
+        format!(
+        "# Changelog\n\nEach release of `{name}`: what changed in its Rust API, with the semver\nseverity of each change (written by `rebilly-sdk-gen sync --release`).\n"
+    )
+    }
 }
+
+/// The workflow of a new crate (see [`Templates::workflow`]). Its commands are the README's.
+const WORKFLOW: &str = r#"# Keeps this SDK in step with Rebilly's API definitions (written by `rebilly-sdk-gen init`).
+name: SDK
+
+on:
+  push:
+  pull_request:
+  schedule:
+    - cron: "23 5 * * 1-5"
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+defaults:
+  run:
+    shell: bash
+
+env:
+  CARGO_TERM_COLOR: always
+
+jobs:
+  test:
+    if: github.event_name == 'push' || github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - name: Tests
+        run: cargo test
+      - name: The version is what the changes since the base branch need
+        if: github.event_name == 'pull_request'
+        env:
+          BASE_SHA: ${{ github.event.pull_request.base.sha }}
+        run: |
+          cargo install rebilly-sdk-gen --version "={GENERATOR_VERSION}" --locked
+          git worktree add ../base "$BASE_SHA"
+          rebilly-sdk-gen release --check ../base/spec spec
+
+  sync:
+    if: github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: write
+    steps:
+      - uses: actions/checkout@v4
+      - name: Rebilly's API definitions
+        run: git clone --depth 1 https://github.com/Rebilly/api-definitions ../api-definitions
+      - name: The generator
+        run: cargo install rebilly-sdk-gen --version "={GENERATOR_VERSION}" --locked
+      - name: Sync and release
+        id: sync
+        run: |
+          rebilly-sdk-gen sync --from ../api-definitions {TAGS} --release | tee ../report.md
+          verdict=$(grep -m1 -o 'public API: \*\*[a-z]*' ../report.md | sed 's/.*\*\*//' || true)
+          echo "verdict=${verdict:-none}" >> "$GITHUB_OUTPUT"
+      - name: Tests
+        run: cargo test
+      - name: Pull request
+        uses: peter-evans/create-pull-request@v7
+        with:
+          branch: sdk/sync-upstream
+          commit-message: "Sync with Rebilly's API definitions ({GROUP})"
+          title: "Sync with Rebilly's API definitions: ${{ steps.sync.outputs.verdict }} change"
+          body-path: ../report.md
+          labels: semver-${{ steps.sync.outputs.verdict }}
+          add-paths: |
+            spec
+            generated
+            Cargo.toml
+            CHANGELOG.md
+"#;
