@@ -62,7 +62,11 @@ fn cargo_check(krate: &Path, repo: &Path) -> std::process::Output {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["check", "--quiet", "--offline"])
         .current_dir(krate)
-        .env("CARGO_TARGET_DIR", repo.join("target/regeneration-check"))
+        // Shared with the upstream check, which also runs `cargo check` with warnings denied.
+        .env(
+            "CARGO_TARGET_DIR",
+            repo.join("target/upstream-check/target"),
+        )
         .env("RUSTFLAGS", "-D warnings")
         .output()
         .unwrap()

@@ -30,16 +30,13 @@ fn init(args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// `cargo <args>` in `dir`, with one target folder for all the crates made here (their
-/// dependencies are built once).
+/// `cargo <args>` in `dir`, with one target folder for all the crates made here, shared
+/// with the other tests that build generated crates (their dependencies are built once).
 fn cargo(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO"))
         .args(args)
         .current_dir(dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("init-crates"),
-        )
+        .env("CARGO_TARGET_DIR", repo().join("target/sdk-checks"))
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap()
@@ -68,7 +65,9 @@ fn packaged() -> &'static Path {
         fs::create_dir_all(&unpacked).unwrap();
         for entry in fs::read_dir(target.join("package")).unwrap() {
             let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "crate") {
+            // This version's packages (the folder may hold older ones).
+            let this_version = format!("-{}.crate", env!("CARGO_PKG_VERSION"));
+            if path.to_string_lossy().ends_with(&this_version) {
                 let tar = Command::new("tar")
                     .arg("-xzf")
                     .arg(&path)

@@ -223,7 +223,7 @@ fn a_missing_changelog_is_created_and_hand_written_notes_join_the_release() {
     assert!(matches!(outcome, Outcome::Released { ref to, .. } if to == "0.4.0"));
     let (_, changelog) = files(dir.path());
     assert!(!changelog.contains("Unreleased"), "{changelog}");
-    assert!(changelog.contains("## 0.4.0 (2026-12-03)\n\nChange to the public API: **none** (from 0.3.1).\n\nNo change to the generated Rust API.\n\n### Also in this release\n\n- The runtime retries on 503.\n\n## 0.3.1"), "{changelog}");
+    assert!(changelog.contains("## 0.4.0 (2026-12-03)\n\nChange to the public API: **none** (from 0.3.1).\n\nNo change to the generated Rust API.\n\nReleased as a **major** change for the hand-written changes (`--at-least major`).\n\n### Also in this release\n\n- The runtime retries on 503.\n\n## 0.3.1"), "{changelog}");
 
     // Nothing changed and nothing asked for: no release.
     let dir = crate_dir();
@@ -287,4 +287,19 @@ fn the_command_releases_the_real_pair_and_its_check_is_a_ci_gate() {
     assert!(cli(&check, dir.path()).status.success());
     let again = cli(&run, dir.path());
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("already released as 0.4.0"));
+}
+
+#[test]
+fn a_workspace_released_together_moves_its_shared_version_and_its_members_requirements() {
+    let dir = crate_dir();
+    let manifest = "[workspace]\nmembers = [\".\", \"runtime\"]\n\n[workspace.package]\nversion = \"0.3.1\"\nedition = \"2021\"\n\n[package]\nname = \"sdk\"\nversion.workspace = true\n\n[dependencies]\nrebilly-runtime = { path = \"runtime\", version = \"0.3.1\", default-features = false }\nserde = { version = \"1.0.0\" }\n\n[build-dependencies]\ngen = { path = \"generator\", version = \"0.3.1\" }\n";
+    fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+    let outcome = release::plan(&breaking_report(), dir.path(), &dated())
+        .unwrap()
+        .commit()
+        .unwrap();
+    assert!(matches!(outcome, Outcome::Released { ref to, .. } if to == "0.4.0"));
+    let (after, _) = files(dir.path());
+    assert_eq!(after, manifest.replace("0.3.1", "0.4.0"));
+    assert!(after.contains("serde = { version = \"1.0.0\" }"));
 }

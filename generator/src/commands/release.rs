@@ -120,11 +120,15 @@ fn severity(report: &Report, at_least: Option<Severity>) -> Option<Severity> {
     report.verdict().max(at_least)
 }
 
-/// The crate's `Cargo.toml`, parsed, and the version of its package.
+/// The crate's `Cargo.toml`, parsed, and the version of its package: its own, or the
+/// workspace's (`version.workspace = true` in the workspace's root manifest, for crates
+/// released together).
 struct Manifest {
     path: PathBuf,
     doc: toml_edit::DocumentMut,
     version: Version,
+    /// The version is `[workspace.package]`'s, shared by every member.
+    shared: bool,
 }
 
 impl Manifest {
@@ -133,28 +137,77 @@ impl Manifest {
         let doc: toml_edit::DocumentMut = read(&path)?
             .parse()
             .map_err(|e| refuse(&path, format!("not valid TOML: {e}")))?;
-        let item = doc.get("package").and_then(|p| p.get("version"));
-        let text = match item {
-            Some(v) if v.as_str().is_some() => v.as_str().unwrap_or_default().to_string(),
-            Some(_) => {
-                return Err(refuse(
-                    &path,
-                    "`package.version` is not a string (inherited from a workspace?); release the crate whose manifest sets it",
-                ))
+        let own = doc.get("package").and_then(|p| p.get("version"));
+        let inherited = own
+            .and_then(|v| v.get("workspace"))
+            .and_then(|w| w.as_bool())
+            == Some(true);
+        let shared_version = doc
+            .get("workspace")
+            .and_then(|w| w.get("package"))
+            .and_then(|p| p.get("version"));
+        let (text, shared) = match (own, inherited, shared_version) {
+            (Some(v), false, _) if v.as_str().is_some() => (v.as_str(), false),
+            (Some(_), true, Some(v)) => (v.as_str(), true),
+            (Some(_), true, None) => {
+                let message = "`package.version` is inherited from a workspace; release the workspace's root Cargo.toml, which sets it";
+                return Err(refuse(&path, message));
             }
-            None => return Err(refuse(&path, "no `package.version`")),
+            (Some(_), false, _) => return Err(refuse(&path, "`package.version` is not a string")),
+            (None, ..) => return Err(refuse(&path, "no `package.version`")),
         };
+        let text = text.unwrap_or_default().to_string();
         let version = parse_version(&path, &text, "package.version")?;
-        Ok(Manifest { path, doc, version })
+        Ok(Manifest {
+            path,
+            doc,
+            version,
+            shared,
+        })
     }
 
+    /// The manifest with `version`; for a shared version, also the version requirement of
+    /// each dependency on a workspace member (a path dependency that names a version), so
+    /// the members keep depending on each other's new version.
     fn with_version(mut self, version: &Version) -> (PathBuf, String) {
-        if let Some(v) = self.doc["package"]["version"].as_value_mut() {
-            let decor = v.decor().clone();
-            *v = version.to_string().into();
-            *v.decor_mut() = decor;
+        let text = version.to_string();
+        if self.shared {
+            set_version(&mut self.doc["workspace"]["package"]["version"], &text);
+            for table in ["dependencies", "build-dependencies", "dev-dependencies"] {
+                bump_path_dependencies(self.doc.get_mut(table), &text);
+            }
+            let workspace = self.doc.get_mut("workspace");
+            bump_path_dependencies(workspace.and_then(|w| w.get_mut("dependencies")), &text);
+        } else {
+            set_version(&mut self.doc["package"]["version"], &text);
         }
         (self.path, self.doc.to_string())
+    }
+}
+
+/// Sets a string value, keeping its comments and spacing.
+fn set_version(item: &mut toml_edit::Item, version: &str) {
+    if let Some(v) = item.as_value_mut() {
+        let decor = v.decor().clone();
+        *v = version.into();
+        *v.decor_mut() = decor;
+    }
+}
+
+/// In a dependency table, the `version` of each entry that also has a `path`.
+fn bump_path_dependencies(table: Option<&mut toml_edit::Item>, version: &str) {
+    let Some(table) = table.and_then(|t| t.as_table_like_mut()) else {
+        return;
+    };
+    for (_, dependency) in table.iter_mut() {
+        let Some(dependency) = dependency.as_table_like_mut() else {
+            continue;
+        };
+        if dependency.contains_key("path") {
+            if let Some(v) = dependency.get_mut("version") {
+                set_version(v, version);
+            }
+        }
     }
 }
 
@@ -202,7 +255,8 @@ pub fn plan(report: &Report, dir: &Path, options: &Options) -> Result<Plan> {
         return Err(refuse(&changelog.path, message));
     }
     let date = options.date.clone().unwrap_or_else(today);
-    let entry = changelog.entry(&next, &date, &report.body(&base.to_string()));
+    let raised = Some(verdict).filter(|v| report.verdict() < Some(*v));
+    let entry = changelog.entry(&next, &date, &report.body(&base.to_string()), raised);
     let writes = vec![
         manifest.with_version(&next),
         (changelog.path.clone(), changelog.with_entry(&entry)),
@@ -349,8 +403,8 @@ impl Changelog {
         let body = section.split_once("\n\n")?.1;
         let from = body.split_once("(from ")?.1.split_once(")")?.0;
         let mine = report.body(from);
-        let same = body.trim_end() == mine.trim_end()
-            || body.starts_with(&format!("{}\n\n### Also in this release", mine.trim_end()));
+        let mine = mine.trim_end();
+        let same = body.trim_end() == mine || body.starts_with(&format!("{mine}\n\n"));
         same.then(|| current.to_string())
     }
 
@@ -371,9 +425,23 @@ impl Changelog {
 
     /// The entry for `version`: its heading, the report's body and the hand-written notes of
     /// an `## Unreleased` section.
-    fn entry(&self, version: &Version, date: &str, body: &str) -> String {
+    fn entry(&self, version: &Version, date: &str, body: &str, raised: Option<Severity>) -> String {
         let mut entry = format!("## {version} ({date})\n\n{}\n", body.trim_end());
+        if let Some(severity) = raised {
+            let s = severity.as_str();
+            entry.push_str(&format!(
+                "\nReleased as a **{s}** change for the hand-written changes (`--at-least {s}`).\n"
+            ));
+        }
         if let Some((_, _, notes)) = self.unreleased().filter(|u| !u.2.is_empty()) {
+            let notes = notes
+                .lines()
+                .map(|l| match l.strip_prefix("### ") {
+                    Some(title) => format!("#### {title}"),
+                    None => l.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
             entry.push_str(&format!("\n### Also in this release\n\n{notes}\n"));
         }
         entry
