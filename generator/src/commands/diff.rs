@@ -72,16 +72,7 @@ impl Report {
     /// 1.0, Cargo treats the minor number as the major one: a breaking change bumps the
     /// minor, anything else the patch.
     pub fn next_version(&self, current: &str) -> Option<String> {
-        let mut parts = current.trim().split('.').map(|p| p.parse::<u64>().ok());
-        let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
-        Some(match (self.verdict(), major) {
-            (None, _) => current.trim().to_string(),
-            (Some(Severity::Major), 0) => format!("0.{}.0", minor + 1),
-            (Some(_), 0) => format!("0.{minor}.{}", patch + 1),
-            (Some(Severity::Major), _) => format!("{}.0.0", major + 1),
-            (Some(Severity::Minor), _) => format!("{major}.{}.0", minor + 1),
-            (Some(Severity::Patch), _) => format!("{major}.{minor}.{}", patch + 1),
-        })
+        next_version(current, self.verdict())
     }
 
     /// A CHANGELOG section: the next version as its heading, the verdict, then the changes
@@ -135,6 +126,21 @@ impl Report {
             })).collect::<Vec<_>>(),
         })
     }
+}
+
+/// The version after `current` (`MAJOR.MINOR.PATCH`) that changes of `verdict` call for,
+/// with Cargo's rules (before 1.0 the minor number acts as the major one).
+pub fn next_version(current: &str, verdict: Option<Severity>) -> Option<String> {
+    let mut parts = current.trim().split('.').map(|p| p.parse::<u64>().ok());
+    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(match (verdict, major) {
+        (None, _) => current.trim().to_string(),
+        (Some(Severity::Major), 0) => format!("0.{}.0", minor + 1),
+        (Some(_), 0) => format!("0.{minor}.{}", patch + 1),
+        (Some(Severity::Major), _) => format!("{}.0.0", major + 1),
+        (Some(Severity::Minor), _) => format!("{major}.{}.0", minor + 1),
+        (Some(Severity::Patch), _) => format!("{major}.{minor}.{}", patch + 1),
+    })
 }
 
 /// Compares types as users see them: an alias (`pub type DataExportFileId = String`) is the

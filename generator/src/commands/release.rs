@@ -99,20 +99,10 @@ fn parse_version(path: &Path, text: &str, what: &str) -> Result<Version> {
 
 /// The version `severity` calls for after `base` (Cargo's rules, 0.x included).
 pub fn bump(base: &Version, severity: Option<Severity>) -> Version {
-    let report = Report {
-        changes: severity
-            .map(|severity| super::diff::Change {
-                severity,
-                item: String::new(),
-                what: String::new(),
-            })
-            .into_iter()
-            .collect(),
-    };
-    let next = report
-        .next_version(&format!("{}.{}.{}", base.major, base.minor, base.patch))
-        .and_then(|v| Version::parse(&v).ok());
-    next.unwrap_or_else(|| base.clone())
+    let base_text = format!("{}.{}.{}", base.major, base.minor, base.patch);
+    super::diff::next_version(&base_text, severity)
+        .and_then(|v| Version::parse(&v).ok())
+        .unwrap_or_else(|| base.clone())
 }
 
 /// The severity of a release: the report's verdict, raised to `at_least`.
@@ -209,11 +199,6 @@ fn bump_path_dependencies(table: Option<&mut toml_edit::Item>, version: &str) {
             }
         }
     }
-}
-
-/// The version in the `Cargo.toml` of the crate in `dir`.
-pub fn current_version(dir: &Path) -> Result<String> {
-    Manifest::read(dir).map(|m| m.version.to_string())
 }
 
 /// Works out the release of `report` for the crate in `dir`; nothing is written until
