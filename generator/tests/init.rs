@@ -348,6 +348,14 @@ fn a_dependent_of_the_packaged_sdk_never_compiles_the_generator() {
             "a dependent compiles {generator_only}: {packages:?}"
         );
     }
+    // No proc macro of the SDK's own: serde's derive, thiserror's and futures' macros are
+    // cut from a user's build (README, "What a user pays to build").
+    for macro_crate in ["serde_derive@", "thiserror-impl@", "futures-macro@"] {
+        assert!(
+            !has(macro_crate),
+            "a dependent compiles {macro_crate}: {packages:?}"
+        );
+    }
     eprintln!(
         "a dependent of the packaged SDK compiles {} crates",
         packages.len()

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
+use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -13,14 +14,12 @@ use crate::response::RateLimit;
 const BODY_LIMIT: usize = 8 * 1024;
 
 /// Everything that can go wrong calling the API.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with an error status and a JSON body (problem details).
-    #[error("{0}")]
     Api(Box<ApiError>),
     /// The API answered with an error status whose body is not JSON problem details.
-    #[error("HTTP {status} with a body that is not problem details: {body}")]
     UnexpectedResponse {
         /// The status.
         status: StatusCode,
@@ -31,7 +30,6 @@ pub enum Error {
     },
     /// The API redirected elsewhere than its own origin (or too many times); the redirect was
     /// not followed, so no credential reached the other origin.
-    #[error("HTTP {status}: redirect to {} not followed (another origin, or too many redirects)", location.as_deref().unwrap_or("(no Location)"))]
     Redirect {
         /// The redirect status.
         status: StatusCode,
@@ -41,7 +39,6 @@ pub enum Error {
         headers: Box<HeaderMap>,
     },
     /// A success response whose body could not be decoded as the spec says.
-    #[error("HTTP {status}: the body is not a valid {expected}: {source}; body: {body}")]
     Decode {
         /// The status.
         status: StatusCode,
@@ -50,21 +47,16 @@ pub enum Error {
         /// The body, trimmed.
         body: String,
         /// The decoder's complaint.
-        #[source]
         source: serde_json::Error,
     },
     /// The request timed out (the client's or the call's timeout).
-    #[error("the request timed out")]
-    Timeout(#[source] reqwest::Error),
+    Timeout(reqwest::Error),
     /// The connection failed or broke (refused, reset, closed in the middle of the body, TLS).
-    #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(reqwest::Error),
     /// The call's deadline passed (the client's or the call's): its attempt in flight, or
     /// its wait before the next one, was stopped.
-    #[error("the call did not finish within its deadline of {0:?}")]
     Deadline(Duration),
     /// No configured credential is accepted by the operation; nothing was sent.
-    #[error("operation {operation} accepts {} but none of them is configured", accepted.join(" or "))]
     MissingCredentials {
         /// The operation id.
         operation: &'static str,
@@ -72,15 +64,12 @@ pub enum Error {
         accepted: Vec<String>,
     },
     /// The client configuration is not usable.
-    #[error("invalid configuration: {0}")]
     Config(String),
     /// A request value could not be encoded.
-    #[error("could not encode the request: {0}")]
     Encode(String),
     /// A body was longer than the client's limit on bodies read into memory (see
     /// `ClientBuilder::max_body_size`); reading stopped there. A download streamed with
     /// `download()` has no limit.
-    #[error("HTTP {status}: the body is longer than the limit of {limit} bytes")]
     BodyTooLarge {
         /// The status.
         status: StatusCode,
@@ -89,7 +78,6 @@ pub enum Error {
     },
     /// A success response in another media type than the one asked for (a PDF where JSON
     /// was expected, a body that is not UTF-8 text).
-    #[error("HTTP {status}: expected {expected}, the body is {}: {body}", content_type.as_deref().unwrap_or("of no stated type"))]
     UnexpectedContentType {
         /// The status.
         status: StatusCode,
@@ -101,8 +89,77 @@ pub enum Error {
         body: String,
     },
     /// Writing a downloaded body failed (the file or writer refused it).
-    #[error("could not write the body: {0}")]
-    Write(#[source] std::io::Error),
+    Write(std::io::Error),
+}
+
+// Display and source are written out rather than derived with thiserror: its proc macro is
+// a compile step every user would pay for, for these two impls.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(api) => write!(f, "{api}"),
+            Error::UnexpectedResponse { status, body, .. } => {
+                write!(f, "HTTP {status} with a body that is not problem details: {body}")
+            }
+            Error::Redirect {
+                status, location, ..
+            } => write!(
+                f,
+                "HTTP {status}: redirect to {} not followed (another origin, or too many redirects)",
+                location.as_deref().unwrap_or("(no Location)")
+            ),
+            Error::Decode {
+                status,
+                expected,
+                body,
+                source,
+            } => write!(
+                f,
+                "HTTP {status}: the body is not a valid {expected}: {source}; body: {body}"
+            ),
+            Error::Timeout(_) => f.write_str("the request timed out"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Deadline(d) => {
+                write!(f, "the call did not finish within its deadline of {d:?}")
+            }
+            Error::MissingCredentials {
+                operation,
+                accepted,
+            } => write!(
+                f,
+                "operation {operation} accepts {} but none of them is configured",
+                accepted.join(" or ")
+            ),
+            Error::Config(m) => write!(f, "invalid configuration: {m}"),
+            Error::Encode(m) => write!(f, "could not encode the request: {m}"),
+            Error::BodyTooLarge { status, limit } => write!(
+                f,
+                "HTTP {status}: the body is longer than the limit of {limit} bytes"
+            ),
+            Error::UnexpectedContentType {
+                status,
+                expected,
+                content_type,
+                body,
+            } => write!(
+                f,
+                "HTTP {status}: expected {expected}, the body is {}: {body}",
+                content_type.as_deref().unwrap_or("of no stated type")
+            ),
+            Error::Write(e) => write!(f, "could not write the body: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source, .. } => Some(source),
+            Error::Timeout(e) | Error::Transport(e) => Some(e),
+            Error::Write(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// An error response from the API, with its problem details.
@@ -135,42 +192,73 @@ impl fmt::Display for ApiError {
 }
 
 /// RFC 9457 problem details, as Rebilly sends them.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
     /// URI reference naming the kind of problem.
-    #[serde(rename = "type", default)]
     pub kind: Option<String>,
     /// Short summary of the kind of problem.
-    #[serde(default)]
     pub title: Option<String>,
     /// The status the server put in the body.
-    #[serde(default)]
     pub status: Option<u16>,
     /// What went wrong this time.
-    #[serde(default)]
     pub detail: Option<String>,
     /// URI reference naming this occurrence.
-    #[serde(default)]
     pub instance: Option<String>,
     /// Fields that failed validation (422).
-    #[serde(rename = "invalidFields", default)]
     pub invalid_fields: Vec<InvalidField>,
     /// Any other members.
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// One field that failed validation.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvalidField {
     /// Dot path of the field, e.g. `billingAddress.country`.
-    #[serde(default)]
     pub field: String,
     /// What is wrong with it.
-    #[serde(default)]
     pub message: String,
+}
+
+// The two impls below are written out rather than derived: serde's derive macro would be a
+// compile step for every user of the SDK (see the README, "What a user pays to build").
+impl<'de> Deserialize<'de> for Problem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut extra = Map::deserialize(deserializer)?;
+        Ok(Problem {
+            kind: take(&mut extra, "type")?,
+            title: take(&mut extra, "title")?,
+            status: take(&mut extra, "status")?,
+            detail: take(&mut extra, "detail")?,
+            instance: take(&mut extra, "instance")?,
+            invalid_fields: take(&mut extra, "invalidFields")?.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for InvalidField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut members = Map::deserialize(deserializer)?;
+        Ok(InvalidField {
+            field: take(&mut members, "field")?.unwrap_or_default(),
+            message: take(&mut members, "message")?.unwrap_or_default(),
+        })
+    }
+}
+
+/// Takes member `key` out of `members` and decodes it; absent (or null) is `None`.
+fn take<T: DeserializeOwned, E: de::Error>(
+    members: &mut Map<String, Value>,
+    key: &str,
+) -> Result<Option<T>, E> {
+    match members.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => serde_json::from_value(value)
+            .map(Some)
+            .map_err(|e| E::custom(format_args!("`{key}`: {e}"))),
+    }
 }
 
 /// The body as text for an error: lossy UTF-8, trimmed, at most [`BODY_LIMIT`] bytes.
@@ -294,5 +382,63 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         self.headers()
             .and_then(|h| RateLimit::from_headers(h).retry_after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn problem_takes_its_members_and_keeps_the_others() {
+        let problem: Problem = serde_json::from_value(json!({
+            "type": "https://api.rebilly.com/errors/validation",
+            "title": "Invalid",
+            "status": 422,
+            "detail": null,
+            "invalidFields": [{"field": "email", "message": "bad", "extra": 1}, {}],
+            "traceId": "t-1"
+        }))
+        .unwrap();
+        assert_eq!(
+            problem.kind.as_deref(),
+            Some("https://api.rebilly.com/errors/validation")
+        );
+        assert_eq!(problem.title.as_deref(), Some("Invalid"));
+        assert_eq!(problem.status, Some(422));
+        assert_eq!(problem.detail, None);
+        assert_eq!(problem.instance, None);
+        assert_eq!(problem.invalid_fields.len(), 2);
+        assert_eq!(problem.invalid_fields[0].field, "email");
+        assert_eq!(problem.invalid_fields[0].message, "bad");
+        assert_eq!(problem.invalid_fields[1], InvalidField::default());
+        assert_eq!(problem.extra.len(), 1);
+        assert_eq!(problem.extra["traceId"], "t-1");
+    }
+
+    #[test]
+    fn a_problem_member_of_the_wrong_type_is_refused_by_name() {
+        let err = serde_json::from_value::<Problem>(json!({"status": "422"})).unwrap_err();
+        assert!(err.to_string().contains("`status`"), "{err}");
+        assert!(serde_json::from_value::<Problem>(json!([1])).is_err());
+    }
+
+    #[test]
+    fn errors_say_what_happened_and_keep_their_source() {
+        use std::error::Error as _;
+        let io = std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full");
+        let err = Error::Write(io);
+        assert_eq!(err.to_string(), "could not write the body: disk full");
+        assert!(err.source().is_some());
+        let err = Error::MissingCredentials {
+            operation: "GetCustomer",
+            accepted: vec!["SecretApiKey".into(), "JWT".into()],
+        };
+        assert_eq!(
+            err.to_string(),
+            "operation GetCustomer accepts SecretApiKey or JWT but none of them is configured"
+        );
+        assert!(err.source().is_none());
     }
 }

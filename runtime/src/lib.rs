@@ -48,7 +48,9 @@ pub use secret::Secret;
 pub use style::{ParamStyle, Style};
 
 pub use chrono;
-pub use futures;
+/// futures-util, as `futures`: `Stream`, `StreamExt` and the other combinators (the
+/// features reqwest's own dependencies enable, so it costs a user's build nothing more).
+pub use futures_util as futures;
 pub use reqwest;
 pub use serde;
 pub use serde_json;

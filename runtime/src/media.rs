@@ -184,13 +184,14 @@ impl Download {
     where
         W: tokio::io::AsyncWrite + Unpin + ?Sized,
     {
-        use tokio::io::AsyncWriteExt;
         let mut written = 0u64;
         while let Some(chunk) = self.chunk().await? {
-            writer.write_all(&chunk).await.map_err(Error::Write)?;
+            write_all(writer, &chunk).await.map_err(Error::Write)?;
             written += chunk.len() as u64;
         }
-        writer.flush().await.map_err(Error::Write)?;
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut *writer).poll_flush(cx))
+            .await
+            .map_err(Error::Write)?;
         Ok(written)
     }
 
@@ -219,4 +220,21 @@ impl Download {
             .map_err(Error::Write)?;
         Ok(written)
     }
+}
+
+/// `AsyncWriteExt::write_all`, on the `AsyncWrite` trait itself: tokio's `io-util` feature,
+/// which has it, adds a second to every user's build for this one loop.
+async fn write_all<W>(writer: &mut W, mut bytes: &[u8]) -> std::io::Result<()>
+where
+    W: tokio::io::AsyncWrite + Unpin + ?Sized,
+{
+    while !bytes.is_empty() {
+        let n = std::future::poll_fn(|cx| std::pin::Pin::new(&mut *writer).poll_write(cx, bytes))
+            .await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        bytes = &bytes[n..];
+    }
+    Ok(())
 }

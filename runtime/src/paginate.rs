@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 
-use futures::Stream;
+use futures_util::Stream;
 
 use crate::error::Error;
 use crate::response::Page;
@@ -32,7 +32,7 @@ where
         next: Some(offset.max(0)),
         limit: limit.max(1),
     };
-    futures::stream::unfold(state, |mut state| async move {
+    futures_util::stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
                 return Some((Ok(item), state));
@@ -56,7 +56,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures::StreamExt;
+    use futures_util::StreamExt;
 
     #[tokio::test]
     async fn walks_pages_until_total() {

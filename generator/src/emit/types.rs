@@ -60,13 +60,25 @@ fn untagged(
         let v = ident(&v.name);
         quote!(|value| ::rebilly_runtime::untagged::attempt(value, Self::#v),)
     });
+    let writes = variants.iter().map(|v| {
+        let v = ident(&v.name);
+        quote!(Self::#v(value) => value.serialize(serializer),)
+    });
     let text = name.to_string();
+    // Serialize is written out, not derived: serde's derive macro would be one more compile
+    // step for every user of the SDK.
     vec![
         quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, Serialize)]
-            #[serde(crate = "::rebilly_runtime::serde", untagged)]
+            #[derive(Debug, Clone, PartialEq)]
             pub enum #name { #( #vs )* }
+        },
+        quote! {
+            impl Serialize for #name {
+                fn serialize<S: ::rebilly_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self { #( #writes )* }
+                }
+            }
         },
         quote! {
             impl<'de> Deserialize<'de> for #name {

@@ -200,13 +200,23 @@ use ::rebilly_runtime::serde::{Deserialize, Serialize};
 #[allow(unused_imports)]
 use ::rebilly_runtime::{object, string_enum, tagged};
 /// The `Plan` schema.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "::rebilly_runtime::serde", untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Plan {
     /// A value of the `PlanOneTimeSale` shape.
     PlanOneTimeSale(PlanOneTimeSale),
     /// A value of the `PlanSubscription` shape.
     PlanSubscription(PlanSubscription),
+}
+impl Serialize for Plan {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PlanOneTimeSale(value) => value.serialize(serializer),
+            Self::PlanSubscription(value) => value.serialize(serializer),
+        }
+    }
 }
 impl<'de> Deserialize<'de> for Plan {
     fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
@@ -274,8 +284,7 @@ object! {
     }
 }
 /// The `PlanSubscriptionValue` schema.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "::rebilly_runtime::serde", untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PlanSubscriptionValue {
     /// A value of the `Boolean` shape.
     Boolean(bool),
@@ -285,6 +294,19 @@ pub enum PlanSubscriptionValue {
     Number(f64),
     /// A value of the `String` shape.
     String(String),
+}
+impl Serialize for PlanSubscriptionValue {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Boolean(value) => value.serialize(serializer),
+            Self::Integer(value) => value.serialize(serializer),
+            Self::Number(value) => value.serialize(serializer),
+            Self::String(value) => value.serialize(serializer),
+        }
+    }
 }
 impl<'de> Deserialize<'de> for PlanSubscriptionValue {
     fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
