@@ -39,6 +39,12 @@ pub use generated::*;
 /// server: for the tests of code that uses the SDK (feature `test-util`).
 #[cfg(feature = "test-util")]
 pub use rebilly_runtime::test_util;
+/// Receiving Rebilly's webhooks with any server built on the `http` crate's types (feature
+/// `webhook-receiver`). Customer authentication's spec describes no webhook, so this crate
+/// has no typed events; the receiver checks any delivery.
+#[cfg(feature = "webhook-receiver")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook-receiver")))]
+pub use rebilly_runtime::webhook;
 
 /// The README's Rust blocks, compiled (and, where they need no network, run) as doctests.
 #[cfg(doctest)]

@@ -5,6 +5,14 @@
 //! the type the generated SDK returns for it, listing the members the type drops. Crafted
 //! bodies add what Prism cannot produce: subtypes of the base-schema unions.
 //!
+//! Webhooks too: each webhook's payload schema is served by Prism at a path added to the
+//! copy, in the same three rounds (the spec's examples, then json-schema-faker's data with
+//! two seeds). Each payload, its `eventType` set to its event's, is decoded as its payload
+//! type (listing what it drops) and as an `Event`: the variant of its event type, written
+//! back exactly as received, equal to itself after a trip through JSON. Its payload written
+//! from its fields (as a built event is) is compared with what was received, and an event
+//! type the SDK does not know must decode into `Unknown`, whole.
+//!
 //! It prints responses checked, lossless, lossy, decode failures and what was dropped.
 
 #[path = "common/prism.rs"]
@@ -14,6 +22,7 @@ mod snapshot;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::Command;
 
 use snapshot::{build_harness, rust, upstream_harness};
@@ -87,7 +96,107 @@ const CRAFTED: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn harness(api: &Api) -> (String, usize) {
+/// The webhook samples: each webhook's event type, the path that serves its payload, and
+/// the payload type.
+type Samples = Vec<(String, String, TypeRef)>;
+
+/// Adds a GET per webhook to the copied spec, answering with the webhook's payload schema:
+/// Prism then serves payloads as it serves responses (the spec's examples in static mode,
+/// json-schema-faker's data in dynamic mode). The SDK was generated before, without them.
+fn add_webhook_samples(spec: &Path, api: &Api) -> Samples {
+    let mut samples = Vec::new();
+    let mut paths = String::new();
+    for webhook in &api.webhooks {
+        let file = &webhook.origin.file;
+        let text = std::fs::read_to_string(file).unwrap();
+        let body = text
+            .split_once("requestBody:")
+            .and_then(|(_, after)| after.lines().nth(1))
+            .and_then(|line| line.trim().strip_prefix("$ref:"))
+            .map(|target| file.parent().unwrap().join(target.trim()))
+            .map(|target| target.canonicalize().unwrap());
+        let schema = match body {
+            Some(body) => format!(
+                "./{}#/content/application~1json/schema",
+                body.strip_prefix(spec.canonicalize().unwrap())
+                    .unwrap()
+                    .display()
+            ),
+            None => format!(
+                "./{}#{}/requestBody/content/application~1json/schema",
+                file.strip_prefix(spec).unwrap().display(),
+                webhook.origin.pointer
+            ),
+        };
+        let path = format!("/fidelity-webhooks/{}", webhook.event_type);
+        write!(
+            paths,
+            "  {path}:\n    get:\n      operationId: fidelity-webhook-{event}\n      responses:\n        '200':\n          description: The payload of {event}.\n          content:\n            application/json:\n              schema:\n                $ref: '{schema}'\n",
+            event = webhook.event_type
+        )
+        .unwrap();
+        samples.push((webhook.event_type.clone(), path, webhook.payload.clone()));
+    }
+    let root = spec.join("openapi.yaml");
+    let text = std::fs::read_to_string(&root).unwrap();
+    let text = text.replacen("\npaths:\n", &format!("\npaths:\n{paths}"), 1);
+    std::fs::write(&root, text).unwrap();
+    samples
+}
+
+/// Gives every `type: array` schema without `items` an `items: {}` in the copied spec:
+/// the same schema in JSON Schema (absent `items` allows any item), but json-schema-faker,
+/// which Prism's dynamic mode uses, refuses to make data for one without ("missing items").
+/// Upstream's embedded resources have such arrays, so without this most webhook payloads
+/// get no generated data. The SDK was generated before, from the unpatched copy.
+fn add_missing_items(dir: &Path) -> usize {
+    let mut added = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            added += add_missing_items(&path);
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut out = Vec::with_capacity(lines.len());
+        let mut here = 0;
+        for (i, line) in lines.iter().enumerate() {
+            out.push(line.to_string());
+            let trimmed = line.trim_start();
+            let key = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+            if key != "type: array" {
+                continue;
+            }
+            let indent = line.len() - key.len();
+            let siblings = lines[i + 1..]
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .take_while(|l| l.len() - l.trim_start().len() >= indent);
+            let has_items = siblings
+                .filter(|l| l.len() - l.trim_start().len() == indent)
+                .any(|l| l.trim_start().starts_with("items:"));
+            // Earlier siblings too: `items` may come before `type`.
+            let before = lines[..i]
+                .iter()
+                .rev()
+                .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() >= indent)
+                .filter(|l| l.len() - l.trim_start().len() == indent)
+                .any(|l| l.trim_start().starts_with("items:"));
+            if !has_items && !before {
+                out.push(format!("{}items: {{}}", " ".repeat(indent)));
+                here += 1;
+            }
+        }
+        added += here;
+        if here > 0 {
+            std::fs::write(&path, out.join("\n") + "\n").unwrap();
+        }
+    }
+    added
+}
+
+fn harness(api: &Api, samples: &Samples) -> (String, usize) {
     let mut calls = String::new();
     let mut count = 0;
     let mut skipped = BTreeSet::new();
@@ -113,100 +222,28 @@ fn harness(api: &Api) -> (String, usize) {
         .unwrap();
         count += 1;
     }
+    let mut webhooks = String::new();
+    for (event_type, path, payload) in samples {
+        writeln!(
+            webhooks,
+            "    ({event_type:?}, {path:?}, check::<{ty}>, retype::<{ty}>),",
+            ty = rust(payload)
+        )
+        .unwrap();
+    }
     let mut crafted = String::new();
     for (what, ty, json) in CRAFTED {
         writeln!(crafted, "    ({what:?}, {json:?}, check::<{ty}>),").unwrap();
     }
 
     let main = format!(
-        r#"#[allow(dead_code, unused_imports, clippy::all)]
-#[path = "api/mod.rs"]
-mod api;
-
-type Check = fn(&[u8]) -> Result<Vec<String>, String>;
-
-fn check<T: rebilly_runtime::serde::de::DeserializeOwned>(body: &[u8]) -> Result<Vec<String>, String> {{
-    rebilly_runtime::fidelity::decode::<T>(body).map(|(_, dropped)| dropped).map_err(|e| e.to_string())
-}}
-
-const CALLS: &[(&str, &str, Check)] = &[
-{calls}];
-
-const CRAFTED: &[(&str, &str, Check)] = &[
-{crafted}];
-
-#[derive(Default)]
-struct Tally {{
-    checked: usize,
-    lossless: usize,
-    lossy: Vec<String>,
-    kept_whole: Vec<String>,
-    failed: Vec<String>,
-    not_served: Vec<String>,
-}}
-
-impl Tally {{
-    fn record(&mut self, what: &str, outcome: Result<Vec<String>, String>) {{
-        self.checked += 1;
-        let dropped = match outcome {{
-            Ok(dropped) => dropped,
-            Err(e) => return self.failed.push(format!("{{what}}: {{e}}")),
-        }};
-        let (whole, dropped): (Vec<String>, Vec<String>) = dropped.into_iter().partition(|d| d.starts_with("!kept whole"));
-        if !whole.is_empty() {{
-            self.kept_whole.push(format!("{{what}}: {{}}", whole.join("; ")));
-        }}
-        if dropped.is_empty() {{
-            self.lossless += 1;
-        }} else {{
-            self.lossy.push(format!("{{what}}: dropped {{}}", dropped.join(", ")));
-        }}
-    }}
-}}
-
-#[tokio::main(flavor = "current_thread")]
-async fn main() {{
-    let urls: Vec<String> = std::env::args().skip(1).collect();
-    rebilly_runtime::install_crypto_provider();
-    let http = rebilly_runtime::reqwest::Client::new();
-    let rounds = [("static", &urls[0], false), ("dynamic, seed 1", &urls[0], true), ("dynamic, seed 2", &urls[1], true)];
-    for (round, base, dynamic) in rounds {{
-        let mut tally = Tally::default();
-        for (id, target, check) in CALLS {{
-            let mut request = http.get(format!("{{base}}{{target}}"))
-                .header("REB-APIKEY", "sk_fidelity")
-                .header("Authorization", "Bearer fidelity.jwt.token")
-                .header("Accept", "application/json");
-            if dynamic {{
-                request = request.header("Prefer", "dynamic=true");
-            }}
-            let response = request.send().await.expect("Prism answers");
-            let status = response.status();
-            let body = response.bytes().await.expect("a body");
-            if !status.is_success() {{
-                tally.not_served.push(format!("{{id}} {{target}}: {{status}}"));
-                continue;
-            }}
-            tally.record(&format!("{{id}} {{target}}"), check(&body));
-        }}
-        report(round, &tally);
-    }}
-    let mut tally = Tally::default();
-    for (what, json, check) in CRAFTED {{
-        tally.record(what, check(json.as_bytes()));
-    }}
-    report("crafted", &tally);
-}}
-
-fn report(round: &str, t: &Tally) {{
-    println!("ROUND {{round}}: checked {{}}, lossless {{}}, lossy {{}}, decode failures {{}}, kept whole as Unknown {{}}, not served by Prism {{}}",
-        t.checked, t.lossless, t.lossy.len(), t.failed.len(), t.kept_whole.len(), t.not_served.len());
-    for line in &t.lossy {{ println!("  LOSSY {{line}}"); }}
-    for line in &t.kept_whole {{ println!("  KEPT WHOLE {{line}}"); }}
-    for line in &t.failed {{ println!("  FAILED {{line}}"); }}
-    for line in &t.not_served {{ println!("  NOT SERVED {{line}}"); }}
-}}
-"#
+        "#[allow(dead_code, unused_imports, clippy::all)]\n#[path = \"api/mod.rs\"]\nmod api;\n\n\
+         type Check = fn(&[u8]) -> Result<Vec<String>, String>;\n\n\
+         const CALLS: &[(&str, &str, Check)] = &[\n{calls}];\n\n\
+         const CRAFTED: &[(&str, &str, Check)] = &[\n{crafted}];\n\n\
+         type Retype = fn(&[u8]) -> Result<rebilly_runtime::serde_json::Value, String>;\n\n\
+         const WEBHOOKS: &[(&str, &str, Check, Retype)] = &[\n{webhooks}];\n\n{}",
+        include_str!("common/fidelity_main.rs")
     );
     if !skipped.is_empty() {
         println!("GETs not called (a required parameter with no simple value): {skipped:?}");
@@ -218,7 +255,9 @@ fn report(round: &str, t: &Tally) {{
 fn every_response_of_the_upstream_api_decodes_with_nothing_dropped() {
     let work = tempfile::tempdir().unwrap();
     let (spec, generated, krate) = upstream_harness(work.path());
-    let (main, calls) = harness(&generated.api);
+    let samples = add_webhook_samples(&spec, &generated.api);
+    let patched = add_missing_items(&spec);
+    let (main, calls) = harness(&generated.api, &samples);
     std::fs::write(krate.join("src/main.rs"), main).unwrap();
     let binary = build_harness(&krate, "fidelity-harness", "");
     // Two seeds for two rounds of dynamic answers; no invented members (objects that do not
@@ -227,28 +266,34 @@ fn every_response_of_the_upstream_api_decodes_with_nothing_dropped() {
     // the spec and answers 500 instead of a body that breaks it (some of the spec's examples
     // do, and json-schema-faker's bodies for `not` and for discriminated unions can): those
     // are listed as not served, and every body decoded is one the spec allows.
-    let start = |seed: &'static str| {
+    // Webhook payloads that Prism will not serve validated (its body for a `oneOf` can match
+    // more than one branch) are taken from a twin that does not validate: listed apart.
+    let start = |seed: &'static str, validate: bool| {
         let spec = spec.join("openapi.yaml");
         std::thread::spawn(move || {
-            prism::Prism::start(
-                &spec,
-                &[
-                    "--errors",
-                    "--seed",
-                    seed,
-                    "--json-schema-faker-fillProperties=false",
-                ],
-            )
+            let mut args = vec!["--seed", seed, "--json-schema-faker-fillProperties=false"];
+            if validate {
+                args.insert(0, "--errors");
+            }
+            prism::Prism::start(&spec, &args)
         })
     };
-    let (first, second) = (start("fidelity-1"), start("fidelity-2"));
-    let (first, second) = (first.join().unwrap(), second.join().unwrap());
+    let servers = [
+        start("fidelity-1", true),
+        start("fidelity-2", true),
+        start("fidelity-1", false),
+        start("fidelity-2", false),
+    ];
+    let servers: Vec<prism::Prism> = servers.into_iter().map(|s| s.join().unwrap()).collect();
     let run = Command::new(binary)
-        .args([&first.url, &second.url])
+        .args(servers.iter().map(|s| &s.url))
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&run.stdout);
-    println!("{calls} GETs called per round\n{out}");
+    println!(
+        "{calls} GETs called per round, and {} webhook payloads ({patched} arrays without `items` given `items: {{}}` for json-schema-faker)\n{out}",
+        samples.len()
+    );
     assert!(
         run.status.success(),
         "the harness failed:\n{}\n{out}",

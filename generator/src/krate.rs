@@ -7,7 +7,7 @@ use crate::emit::{feature_name, OutputFile};
 use crate::Generated;
 
 /// The TLS backends a generated crate offers, passed on to the runtime.
-pub(crate) const TLS_FEATURES: &str = "\n[features]\n# TLS: rustls with ring (default, builds fast), rustls with aws-lc-rs (FIPS-capable,\n# post-quantum key exchange), or the platform's library.\nrustls-ring = [\"rebilly-runtime/rustls-ring\"]\nrustls-aws-lc-rs = [\"rebilly-runtime/rustls-aws-lc-rs\"]\nnative-tls = [\"rebilly-runtime/native-tls\"]\n# HTTP/2, negotiated over TLS.\nhttp2 = [\"rebilly-runtime/http2\"]\n# A span per call and an event per retry, through `tracing`.\ntracing = [\"rebilly-runtime/tracing\"]\n# `rebilly_runtime::test_util`: canned responses per operation, for your tests.\ntest-util = [\"rebilly-runtime/test-util\"]\n";
+pub(crate) const TLS_FEATURES: &str = "\n[features]\n# TLS: rustls with ring (default, builds fast), rustls with aws-lc-rs (FIPS-capable,\n# post-quantum key exchange), or the platform's library.\nrustls-ring = [\"rebilly-runtime/rustls-ring\"]\nrustls-aws-lc-rs = [\"rebilly-runtime/rustls-aws-lc-rs\"]\nnative-tls = [\"rebilly-runtime/native-tls\"]\n# HTTP/2, negotiated over TLS.\nhttp2 = [\"rebilly-runtime/http2\"]\n# A span per call and an event per retry, through `tracing`.\ntracing = [\"rebilly-runtime/tracing\"]\n# `rebilly_runtime::test_util`: canned responses per operation, for your tests.\ntest-util = [\"rebilly-runtime/test-util\"]\n# `rebilly_runtime::webhook::Receiver`: receive webhooks with any server built on `http`.\nwebhook-receiver = [\"rebilly-runtime/webhooks\"]\n";
 
 /// Where the generated crate gets `rebilly-runtime` from.
 #[derive(Debug, Clone, PartialEq, Eq)]

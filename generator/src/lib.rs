@@ -142,11 +142,12 @@ impl Generated {
         })
     }
 
-    /// One line: operations, types, files, time.
+    /// One line: operations, webhooks, types, files, time.
     pub fn summary(&self) -> String {
         format!(
-            "{} operations, {} types, {} files, {} spec files read, in {:.1} ms",
+            "{} operations, {} webhooks, {} types, {} files, {} spec files read, in {:.1} ms",
             self.api.operation_count(),
+            self.api.webhooks.len(),
             self.api.types.len(),
             self.files.len(),
             self.files_read,

@@ -455,9 +455,10 @@ fn say_synced(
     start: std::time::Instant,
 ) {
     say!(
-        "{} {} operation(s) tagged {} from {}: {} files ({} added, {} changed, {} removed, {} unchanged) in {:.0} ms",
+        "{} {} operation(s) and {} webhook(s) tagged {} from {}: {} files ({} added, {} changed, {} removed, {} unchanged) in {:.0} ms",
         if args.check { "would sync" } else { "synced" },
         selection.operations,
+        selection.webhooks,
         args.tags.join(", "),
         selection.entry.display(),
         selection.files.len(),

@@ -23,6 +23,41 @@ pub struct Api {
     pub types: BTreeMap<String, TypeDef>,
     /// Resources (groups of operations), by Rust type name.
     pub resources: BTreeMap<String, Resource>,
+    /// Webhooks (events Rebilly delivers), by event type.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook: an event the API delivers to its user's server, as a request whose JSON body
+/// is the payload.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// The event type (the key under `webhooks`, and the payload's `eventType` value), such
+    /// as `customer-created`.
+    pub event_type: String,
+    /// The variant of `Event`, such as `CustomerCreated`.
+    pub variant: String,
+    /// The constructor of `Event`, such as `customer_created`.
+    pub constructor: String,
+    /// The group's tag, as in the spec.
+    pub tag: String,
+    /// The accessor of the resource of the same group (its cargo feature), when the SDK has
+    /// one; `None` when no operation of the SDK is in that group.
+    pub group: Option<String>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// The HTTP method the event is delivered with (POST).
+    pub method: Method,
+    /// The payload type: always a named struct.
+    pub payload: TypeRef,
+    /// The payload's `eventType` field (its Rust name and presence), which the event's
+    /// constructor sets; `None` when the payload has no such field.
+    pub event_type_field: Option<(String, Presence)>,
+    /// Where the webhook is described.
+    pub origin: Location,
 }
 
 /// A name as written outside code (file names, doc links): without the `r#` of a raw

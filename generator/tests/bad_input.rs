@@ -172,7 +172,7 @@ fn cli_check_reports_drift_and_writes_nothing() {
     assert_eq!(write.status.code(), Some(0));
     let summary = String::from_utf8_lossy(&write.stdout);
     assert!(
-        summary.starts_with("16 operations, 24 types, 3 files"),
+        summary.starts_with("16 operations, 0 webhooks, 24 types, 3 files"),
         "{summary}"
     );
     std::fs::write(

@@ -309,3 +309,43 @@ fn the_command_prints_the_report_and_fails_past_its_threshold() {
     let error = String::from_utf8_lossy(&missing.stderr);
     assert!(error.starts_with("error: /nonexistent/old"), "{error}");
 }
+
+#[test]
+fn webhook_events_added_removed_retyped_and_reworded() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/webhook_events");
+    let before = std::fs::read_to_string(corpus.join("openapi.yaml")).unwrap();
+    let cancelled = "  order-cancelled:\n    post:\n      summary: Order cancelled\n";
+    assert!(before.contains(cancelled));
+    let after = before
+        .replace(
+            cancelled,
+            "  order-shipped:\n    post:\n      summary: Order shipped\n",
+        )
+        .replace("summary: Order created", "summary: Order placed")
+        .replace(
+            "schema: {$ref: '#/components/schemas/Settlement'}",
+            "schema: {$ref: '#/components/schemas/Order'}",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    for (folder, text) in [(&old, &before), (&new, &after)] {
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(folder.join("openapi.yaml"), text).unwrap();
+    }
+    let report = compare(&old, &new, &Filter::default());
+    let lines = lines(&report);
+    let events: Vec<&String> = lines.iter().filter(|l| l.contains(" events::")).collect();
+    assert_eq!(
+        events,
+        [
+            "major events::Event::OrderCancelled: event `order-cancelled` removed: its variant, and its constructor `Event::order_cancelled`",
+            "major events::Event::PaymentSettled: payload type `Settlement` changed to `Order`",
+            "minor events::Event::OrderShipped: event `order-shipped` added, with its constructor `Event::order_shipped` (the enum is `#[non_exhaustive]`)",
+            "patch events::Event::OrderCreated: documentation changed",
+        ],
+        "{lines:#?}"
+    );
+    // The payload types that no event uses any more are types removed.
+    assert!(lines.contains(&"major types::Settlement: type removed".to_string()));
+    assert_eq!(report.verdict(), Some(Severity::Major));
+}

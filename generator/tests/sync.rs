@@ -99,6 +99,7 @@ fn from_every_snapshot_the_synced_spec_generates_what_the_tag_does() {
         let spec = dir.path().join("spec");
         let selection = sync::select(&source, &tags(&[TAG])).unwrap();
         assert_eq!(selection.operations, 16, "{}", source.display());
+        assert_eq!(selection.webhooks, 0, "{}", source.display());
         let report = sync::apply(&selection, &spec, |_| Ok(())).unwrap();
         assert_eq!(report.added.len(), selection.files.len());
         // Exactly the reached files: every path file is one of this tag's, and no file of
@@ -151,6 +152,23 @@ fn groups_of_other_shapes_sync_too() {
             "{group:?}"
         );
     }
+    // A group's webhooks come along, with the files they reach, and nothing of the webhooks
+    // of other groups.
+    let selection = sync::select(&upstream(), &tags(&["Customers"])).unwrap();
+    let hooks: Vec<&String> = selection
+        .files
+        .keys()
+        .filter(|f| f.starts_with("webhooks/"))
+        .collect();
+    assert_eq!(selection.webhooks, hooks.len());
+    assert!(hooks.len() >= 6, "{hooks:?}");
+    assert!(hooks.contains(&&"webhooks/customer-created.yaml".to_string()));
+    assert!(!hooks.contains(&&"webhooks/transaction-processed.yaml".to_string()));
+    assert!(selection
+        .files
+        .contains_key("components/requestBodies/Webhooks/CustomerWebhook.yaml"));
+    let entry = String::from_utf8(selection.files["openapi.yaml"].clone()).unwrap();
+    assert!(entry.contains("customer-created") && !entry.contains("transaction-processed"));
     let selection = sync::select(&upstream(), &tags(&["Application users"])).unwrap();
     let applications =
         String::from_utf8(selection.files["paths/applications.yaml"].clone()).unwrap();
@@ -181,9 +199,14 @@ fn every_tag_at_once_gives_the_whole_api() {
     let spec = dir.path().join("spec");
     let selection = sync::select(&upstream(), &all).unwrap();
     sync::apply(&selection, &spec, |_| Ok(())).unwrap();
-    assert!(
-        selection.files.keys().all(|f| !f.starts_with("webhooks/")),
-        "webhooks are not synced"
+    assert_eq!(selection.webhooks, 149);
+    assert_eq!(
+        selection
+            .files
+            .keys()
+            .filter(|f| f.starts_with("webhooks/"))
+            .count(),
+        149
     );
     assert_eq!(generated(&spec, Vec::new()), generated(&entry, Vec::new()));
 }
@@ -371,7 +394,7 @@ fn bad_input_exits_2_and_leaves_the_spec_as_it_was() {
     // A tag that does not exist.
     check(
         sync_from(&new, "Customer authentications", &spec),
-        &["no operation has the tag \"Customer authentications\" (did you mean \"Customer authentication\"?)"],
+        &["no operation or webhook has the tag \"Customer authentications\" (did you mean \"Customer authentication\"?)"],
     );
 
     // On a temp copy of the newer snapshot: a file that cannot be read, one that is not

@@ -14,6 +14,7 @@ mod budget;
 mod client;
 mod credentials;
 mod error;
+pub mod event;
 #[cfg(feature = "fidelity")]
 pub mod fidelity;
 mod hook;
@@ -30,6 +31,9 @@ pub mod tagged;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod untagged;
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+pub mod webhook;
 
 pub use budget::RetryBudget;
 pub use client::{

@@ -117,6 +117,34 @@ pub fn write<S: Serializer, T: WriteMembers + ?Sized>(
     map.end()
 }
 
+std::thread_local! {
+    static WRITES_READ_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a serialization) with the read-only members of generated structs written too.
+///
+/// A struct sends what a request may carry, so its `Serialize` leaves out the members the
+/// server sets. A webhook event is the server's own data: written for a queue or a test, it
+/// must keep them, so a generated event serializes its payload through this. Serialization
+/// is synchronous, so a flag of the thread, set for the duration of `f` (and reset even if
+/// `f` panics), reaches every nested struct.
+pub fn with_read_only<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WRITES_READ_ONLY.with(|flag| flag.set(self.0));
+        }
+    }
+    let _restore = Restore(WRITES_READ_ONLY.with(|flag| flag.replace(true)));
+    f()
+}
+
+/// Whether read-only members are written (inside [`with_read_only`]).
+#[doc(hidden)]
+pub fn writes_read_only() -> bool {
+    WRITES_READ_ONLY.with(std::cell::Cell::get)
+}
+
 /// What a struct's `Visitor` says it expects.
 pub fn expecting(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
     write!(f, "a `{name}` object")
@@ -342,7 +370,12 @@ macro_rules! __object_init {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object_write {
-    ([read_only $($new:ident)?] $presence:ident $value:tt $wire:literal $out:ident) => {};
+    // A read-only member is written only inside `object::with_read_only` (a webhook event).
+    ([read_only $($new:ident)?] $presence:ident $value:tt $wire:literal $out:ident) => {
+        if $crate::object::writes_read_only() {
+            $crate::__object_write!([] $presence $value $wire $out);
+        }
+    };
     ([$($new:ident)?] required $value:tt $wire:literal $out:ident) => {
         $out.member($wire, &$value)?;
     };
@@ -528,6 +561,14 @@ mod tests {
             missing.to_string().starts_with("missing field `d`"),
             "{missing}"
         );
+        // Inside `with_read_only` (a webhook event) they are written too, in table order,
+        // and outside it again they are not.
+        let everything = super::with_read_only(|| serde_json::to_string(&a).unwrap());
+        assert_eq!(
+            everything,
+            r#"{"map":null,"d":"x","key":"k","token":"t","id":7}"#
+        );
+        assert_eq!(serde_json::to_string(&a).unwrap(), written);
         let empty: Members = serde_json::from_str(r#"{"any":{"thing":1}}"#).unwrap();
         assert_eq!(empty, Members::new());
         assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");

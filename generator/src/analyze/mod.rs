@@ -4,6 +4,7 @@ mod lint;
 mod names;
 mod operations;
 mod schemas;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -96,6 +97,13 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     warnings.append(&mut ops.warnings);
     findings.errors.append(&mut ops.findings.errors);
     findings.warnings.append(&mut ops.findings.warnings);
+    let mut reading = webhooks::Reading {
+        loader,
+        types: &mut types,
+        findings: &mut findings,
+        accessors: webhooks::accessors(&resources),
+    };
+    let hooks = reading.read(root.get("webhooks"), &include, filter.include_skipped)?;
     let tag_fields = types.take_tag_fields();
     warnings.append(&mut types.warnings);
     findings.errors.append(&mut types.findings.errors);
@@ -134,6 +142,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         servers: servers(&root),
         types: std::mem::take(&mut types.defs),
         resources,
+        webhooks: hooks,
     };
     strip_tags(&mut api, tag_fields);
     mark_usage(&mut api);
@@ -143,6 +152,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     warnings.append(&mut types.warnings);
     rename_types(&mut api, &names);
     settle_constructors(&mut api);
+    webhooks::settle(&mut api.webhooks, &api.types, &mut warnings);
     api.resources.values_mut().for_each(operations::settle);
     Ok(Analysis { api, warnings })
 }
@@ -206,6 +216,7 @@ fn strip_tags(api: &mut Api, tag_fields: Vec<(String, String)>) {
             .filter_map(|r| r.body.as_ref())
             .for_each(&mut note);
     }
+    api.webhooks.iter().for_each(|w| note(&w.payload));
     for def in api.types.values() {
         if !matches!(def.kind, TypeKind::Tagged { .. }) {
             referenced(def).iter().for_each(&mut note);
@@ -245,6 +256,20 @@ fn mark_usage(api: &mut Api) {
                     .map(|t| (group.clone(), t, false)),
             );
         }
+    }
+    // An event of a group the SDK has no resource for is used by every group: its types
+    // are compiled whatever the features.
+    let accessors: Vec<&String> = api.resources.values().map(|r| &r.accessor).collect();
+    for webhook in &api.webhooks {
+        let groups = match &webhook.group {
+            Some(group) => vec![group],
+            None => accessors.clone(),
+        };
+        roots.extend(
+            groups
+                .into_iter()
+                .map(|g| (g.clone(), webhook.payload.clone(), false)),
+        );
     }
     let mut seen = BTreeSet::new();
     let mut stack = roots;
@@ -438,6 +463,9 @@ fn rename_types(api: &mut Api, names: &BTreeMap<String, String>) {
         if let Some(p) = &mut op.pagination {
             fix(&mut p.item, names);
         }
+    }
+    for webhook in &mut api.webhooks {
+        fix(&mut webhook.payload, names);
     }
 }
 

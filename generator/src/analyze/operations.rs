@@ -6,7 +6,7 @@
 mod params;
 mod plan;
 
-pub use plan::{plan, Planned};
+pub use plan::{plan, resource_names, Planned};
 
 use std::collections::{BTreeMap, BTreeSet};
 

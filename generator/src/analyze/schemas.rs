@@ -441,7 +441,7 @@ impl<'a> Types<'a> {
 }
 
 /// The name a schema is known by: its file's stem for a whole file, else its last pointer segment.
-fn schema_name(target: &Node) -> String {
+pub(super) fn schema_name(target: &Node) -> String {
     if target.pointer().is_empty() {
         target
             .file_path()

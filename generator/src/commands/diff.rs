@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{
     bare, Api, Argument, EnumVariant, Field, Operation, Output, Param, Presence, TaggedVariant,
-    TypeDef, TypeKind, TypeRef,
+    TypeDef, TypeKind, TypeRef, Webhook,
 };
 
 /// How a change affects users of the crate.
@@ -260,12 +260,27 @@ pub fn diff(old: &Api, new: &Api) -> Report {
         }
     }
 
-    // Types.
+    types(aliases, &mut add);
+    events(aliases, &mut add);
+
+    changes.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.item.cmp(&b.item))
+            .then_with(|| a.what.cmp(&b.what))
+    });
+    changes.dedup();
+    Report { changes }
+}
+
+/// Types removed, added and changed.
+fn types(aliases: Aliases, add: &mut impl FnMut(Severity, String, String)) {
+    let Aliases { old, new } = aliases;
     for (name, o) in &old.types {
         let item = format!("types::{name}");
         match new.types.get(name) {
             None => add(Severity::Major, item, "type removed".into()),
-            Some(n) => type_def(&item, o, n, aliases, &mut add),
+            Some(n) => type_def(&item, o, n, aliases, add),
         }
     }
     for name in new.types.keys() {
@@ -277,15 +292,68 @@ pub fn diff(old: &Api, new: &Api) -> Report {
             );
         }
     }
+}
 
-    changes.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.item.cmp(&b.item))
-            .then_with(|| a.what.cmp(&b.what))
-    });
-    changes.dedup();
-    Report { changes }
+/// Webhook events: the variants and constructors of `events::Event`, by event type. An
+/// event added is minor (the enum is `#[non_exhaustive]`, and an event type the SDK did not
+/// know decoded into `Unknown` before); one removed, renamed or given another payload type
+/// is major. Their payload types are types, compared as such.
+fn events(aliases: Aliases, add: &mut impl FnMut(Severity, String, String)) {
+    let Aliases { old, new } = aliases;
+    let by_type = |api: &Api| -> BTreeMap<String, Webhook> {
+        api.webhooks
+            .iter()
+            .map(|w| (w.event_type.clone(), w.clone()))
+            .collect()
+    };
+    let (old_events, new_events) = (by_type(old), by_type(new));
+    for (event_type, o) in &old_events {
+        let item = format!("events::Event::{}", bare(&o.variant));
+        let Some(n) = new_events.get(event_type) else {
+            add(
+                Severity::Major,
+                item,
+                format!(
+                    "event `{event_type}` removed: its variant, and its constructor `Event::{}`",
+                    bare(&o.constructor)
+                ),
+            );
+            continue;
+        };
+        if o.variant != n.variant || o.constructor != n.constructor {
+            add(
+                Severity::Major,
+                item.clone(),
+                format!(
+                    "event `{event_type}` renamed: variant `{}`, constructor `{}`",
+                    bare(&n.variant),
+                    bare(&n.constructor)
+                ),
+            );
+        }
+        if !aliases.same(&o.payload, &n.payload) {
+            add(
+                Severity::Major,
+                item.clone(),
+                format!("payload type `{}` changed to `{}`", o.payload, n.payload),
+            );
+        }
+        if (&o.summary, &o.description) != (&n.summary, &n.description) {
+            add(Severity::Patch, item, "documentation changed".into());
+        }
+    }
+    if old.webhooks.is_empty() && !new.webhooks.is_empty() {
+        add(
+            Severity::Minor,
+            "events".into(),
+            "module added: the `Event` enum of the webhooks".into(),
+        );
+    }
+    for (event_type, n) in &new_events {
+        if !old_events.contains_key(event_type) {
+            add(Severity::Minor, format!("events::Event::{}", bare(&n.variant)), format!("event `{event_type}` added, with its constructor `Event::{}` (the enum is `#[non_exhaustive]`)", bare(&n.constructor)));
+        }
+    }
 }
 
 fn describe_arg(ty: &TypeRef, argument: Argument) -> String {

@@ -202,6 +202,10 @@ fn crate_files(
         (".gitignore", "/target\n".to_string()),
     ]
     .into_iter()
+    .chain(
+        t.webhooks_rs(generated)
+            .map(|test| ("tests/webhooks.rs", test)),
+    )
     .map(|(path, content)| OutputFile {
         path: path.to_string(),
         content,
@@ -253,6 +257,7 @@ impl Templates<'_> {
             generator,
             ..
         } = self;
+        let runtime_webhooks = runtime.replacen(" }", ", features = [\"webhooks\"] }", 1);
         format!(
             r#"[package]
 name = {name:?}
@@ -285,6 +290,8 @@ rebilly-sdk-gen = {generator}
 
 [dev-dependencies]
 rebilly-sdk-gen = {generator}
+# The tests receive a webhook delivery with the runtime's receiver.
+rebilly-runtime = {runtime_webhooks}
 "#
         )
     }
@@ -308,8 +315,70 @@ pub use rebilly_runtime::{{
     ApiError, ClientBuilder, Config, Credentials, Environment, Error, Page, Problem, RateLimit,
     RequestOptions, Response, RetryPolicy, Secret,
 }};
+/// Receiving webhooks with any server built on the `http` crate's types (feature
+/// `webhook-receiver`); decode what it accepts with `events::Event`, when the spec has webhooks.
+#[cfg(feature = "webhook-receiver")]
+pub use rebilly_runtime::webhook;
 "#
         )
+    }
+
+    /// A test that receives a delivery of one of the crate's events (`customer-created`
+    /// when it has it), when the spec has webhooks.
+    fn webhooks_rs(&self, generated: &Generated) -> Option<String> {
+        let webhooks = &generated.api.webhooks;
+        let webhook = webhooks
+            .iter()
+            .find(|w| w.event_type == "customer-created")
+            .or(webhooks.first())?;
+        let module = &self.module;
+        let (event_type, variant) = (&webhook.event_type, &webhook.variant);
+        let test = crate::model::bare(&webhook.constructor);
+        Some(format!(
+            r#"//! A webhook delivery, received with the runtime's receiver and decoded as the crate's
+//! own `Event`.
+
+use rebilly_runtime::reqwest::header::{{HeaderMap, HeaderValue, AUTHORIZATION}};
+use rebilly_runtime::reqwest::Method;
+use rebilly_runtime::serde_json::{{json, Value}};
+use rebilly_runtime::webhook::{{Receiver, Refusal}};
+use {module}::events::Event;
+
+/// `Authorization: Basic` for `rebilly` / `test-password`.
+const CREDENTIALS: &str = "Basic cmViaWxseTp0ZXN0LXBhc3N3b3Jk";
+
+fn headers(authorization: &'static str) -> HeaderMap {{
+    let mut headers = HeaderMap::new();
+    headers.insert(AUTHORIZATION, HeaderValue::from_static(authorization));
+    headers
+}}
+
+#[test]
+fn a_{test}_delivery_is_received_and_decoded() {{
+    let receiver = Receiver::builder()
+        .basic("rebilly", "test-password")
+        .build()
+        .unwrap();
+    let body = json!({{"eventType": "{event_type}", "addedLater": {{"kept": true}}}});
+    let bytes = rebilly_runtime::serde_json::to_vec(&body).unwrap();
+    let delivery = receiver
+        .receive_bytes(&Method::POST, &headers(CREDENTIALS), bytes.clone())
+        .unwrap();
+    let event = Event::from_slice(delivery.body()).unwrap();
+    assert!(matches!(event, Event::{variant}(_)), "{{event:?}}");
+    assert_eq!(event.event_type(), "{event_type}");
+    // Written back as it came, for a queue.
+    let written: Value = rebilly_runtime::serde_json::to_value(&event).unwrap();
+    assert_eq!(written, body);
+    // Wrong credentials are refused with a challenge.
+    let refused = receiver
+        .receive_bytes(&Method::POST, &headers("Basic d3Jvbmc6d3Jvbmc="), bytes)
+        .unwrap_err();
+    assert!(matches!(refused, Refusal::Unauthorized {{ .. }}));
+    assert_eq!(refused.status(), 401);
+}}
+"#
+        ))
     }
 
     fn client_rs(&self) -> String {

@@ -1,5 +1,5 @@
 //! `sync`: takes from an upstream checkout of Rebilly's definitions exactly the files that
-//! the operations of some tags reach, in upstream's layout, and puts them into a spec
+//! the operations and webhooks of some tags reach, in upstream's layout, and puts them into a spec
 //! folder in one step.
 //!
 //! The files are copied byte for byte (comments and formatting stay), with two exceptions
@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 use yaml_rust2::{Yaml, YamlEmitter};
@@ -37,6 +38,8 @@ pub struct Selection {
     pub files: BTreeMap<String, Vec<u8>>,
     /// How many operations the chosen tags have.
     pub operations: usize,
+    /// How many webhooks the chosen tags have.
+    pub webhooks: usize,
     /// What was left out or rewritten, one line each.
     pub notes: Vec<String>,
 }
@@ -87,7 +90,8 @@ pub fn upstream_entry(from: &Path) -> Result<PathBuf> {
     ))
 }
 
-/// Reads upstream and chooses the files that the operations tagged `tags` reach.
+/// Reads upstream and chooses the files that the operations and webhooks tagged `tags`
+/// reach.
 pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     let entry = upstream_entry(from)?;
     let root_dir = normalize(entry.parent().unwrap_or(Path::new("")));
@@ -109,120 +113,141 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
         left_out: BTreeMap::new(),
     };
     let wanted: BTreeSet<&str> = tags.iter().map(String::as_str).collect();
-    let root = &entry_file.root;
-    let mut notes = Vec::new();
-    let mut seen_tags = BTreeSet::new();
-    let mut found: BTreeSet<String> = BTreeSet::new();
-    let mut operations = 0;
-    let mut schemes = BTreeSet::new();
-    let mut paths = Map::new();
-    let mut rewritten: BTreeMap<String, Value> = BTreeMap::new();
+    let mut chosen = Chosen::default();
     let empty = Map::new();
-    let path_items = root
-        .get("paths")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    for (path, item) in path_items {
+    let path_items = entry_file.root.get("paths").and_then(Value::as_object);
+    for (path, item) in path_items.unwrap_or(&empty) {
+        chosen.path_item(&mut walk, &entry_file, &wanted, path, item)?;
+    }
+    let mut trimmed = chosen.trim_entry(&mut walk, &entry_file, &wanted)?;
+    chosen.check_found(&entry_file, &wanted)?;
+    follow_entry(&mut walk, &entry_file, &mut trimmed, &chosen.schemes)?;
+    let files = chosen.files(&walk, &entry, trimmed, tags)?;
+    chosen.notes.extend(left_out_notes(&walk));
+    Ok(Selection {
+        entry,
+        tags: tags.to_vec(),
+        files,
+        operations: chosen.operations,
+        webhooks: chosen.webhooks,
+        notes: chosen.notes,
+    })
+}
+
+/// What the walk over the entry file chose, as it goes.
+#[derive(Default)]
+struct Chosen {
+    /// The kept path items, by path.
+    paths: Map<String, Value>,
+    /// Path files rewritten without the operations of other tags, by relative path.
+    rewritten: BTreeMap<String, Value>,
+    notes: Vec<String>,
+    /// Every tag an operation or a webhook has, for the hint when a tag is not found.
+    seen_tags: BTreeSet<String>,
+    /// The tags asked for that some operation or webhook has.
+    found: BTreeSet<String>,
+    operations: usize,
+    webhooks: usize,
+    /// The security schemes the kept operations name.
+    schemes: BTreeSet<String>,
+}
+
+impl Chosen {
+    /// Keeps the operations of `item` (at `path`) tagged with a wanted tag, and what they
+    /// reach: the item's file whole when it has no other operation, or rewritten without
+    /// them.
+    fn path_item(
+        &mut self,
+        walk: &mut Walk,
+        entry_file: &SpecFile,
+        wanted: &BTreeSet<&str>,
+        path: &str,
+        item: &Value,
+    ) -> Result<()> {
         let pointer = format!("/paths/{}", escape_pointer(path));
-        let (item_value, item_file) = match item.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-                if file.is_empty() || !fragment.is_empty() {
-                    return Err(Error::spec(
-                        at(&entry_file, &pointer),
-                        format!(
-                            "$ref {reference:?}: sync takes path items from files of their own"
-                        ),
-                    ));
-                }
-                let target = walk.target(&entry_file.path, file);
-                let spec = loader.file(&target).map_err(|e| match e {
-                    Error::Read { source, .. } => Error::spec(
-                        at(&entry_file, &pointer),
-                        format!(
-                            "$ref {reference:?} points to {} which cannot be read: {source}",
-                            target.display()
-                        ),
-                    ),
-                    other => other,
-                })?;
-                (spec.root.clone(), Some((target, spec)))
-            }
-            None => (item.clone(), None),
-        };
-        let mut kept = Map::new();
-        let mut dropped = Vec::new();
-        let mut chosen_here = 0;
-        if let Value::Object(members) = &item_value {
-            for (key, value) in members {
-                if !Method::ALL.iter().any(|(k, _)| k == key) {
-                    kept.insert(key.clone(), value.clone());
-                    continue;
-                }
-                let op_tags: Vec<&str> = value
-                    .get("tags")
-                    .and_then(Value::as_array)
-                    .map(|t| t.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                seen_tags.extend(op_tags.iter().map(|t| t.to_string()));
-                let chosen: Vec<&str> = op_tags
-                    .iter()
-                    .copied()
-                    .filter(|t| wanted.contains(t))
-                    .collect();
-                if chosen.is_empty() {
-                    dropped.push(key.clone());
-                    continue;
-                }
-                found.extend(chosen.into_iter().map(str::to_string));
-                operations += 1;
-                chosen_here += 1;
-                schemes.extend(requirement_names(value.get("security")));
-                kept.insert(key.clone(), value.clone());
-            }
-        }
-        if chosen_here == 0 {
-            continue;
+        let (item_value, item_file) = load_item(walk, entry_file, &pointer, item)?;
+        let (kept, dropped) = self.operations_of(&item_value, wanted);
+        if kept
+            .keys()
+            .all(|k| !Method::ALL.iter().any(|(m, _)| m == k))
+        {
+            return Ok(());
         }
         match item_file {
             Some((target, _)) if dropped.is_empty() => {
-                paths.insert(path.clone(), item.clone());
+                self.paths.insert(path.to_string(), item.clone());
                 walk.reach(&target)?;
             }
             Some((target, spec)) => {
                 let rel = walk.relative(&target, &entry_file.path, &pointer)?;
-                notes.push(format!(
+                self.notes.push(format!(
                     "{rel}: rewritten without its operations of other tags ({})",
                     dropped.join(", ")
                 ));
                 let trimmed = Value::Object(kept);
                 walk.refs_in(&spec, &trimmed, "")?;
-                rewritten.insert(rel, trimmed);
-                paths.insert(path.clone(), item.clone());
+                self.rewritten.insert(rel, trimmed);
+                self.paths.insert(path.to_string(), item.clone());
             }
             None => {
                 let kept = Value::Object(kept);
-                walk.refs_in(&entry_file, &kept, &pointer)?;
-                paths.insert(path.clone(), kept);
+                walk.refs_in(entry_file, &kept, &pointer)?;
+                self.paths.insert(path.to_string(), kept);
             }
         }
+        Ok(())
     }
-    let missing: Vec<&str> = wanted
-        .iter()
-        .copied()
-        .filter(|t| !found.contains(*t))
-        .collect();
-    if !missing.is_empty() {
+
+    /// The members of a path item to keep (its wanted operations, and what is not an
+    /// operation), and the methods of the operations left out.
+    fn operations_of(
+        &mut self,
+        item: &Value,
+        wanted: &BTreeSet<&str>,
+    ) -> (Map<String, Value>, Vec<String>) {
+        let mut kept = Map::new();
+        let mut dropped = Vec::new();
+        for (key, value) in item.as_object().into_iter().flatten() {
+            if !Method::ALL.iter().any(|(k, _)| k == key) {
+                kept.insert(key.clone(), value.clone());
+                continue;
+            }
+            let op_tags = tags_of(value);
+            self.seen_tags.extend(op_tags.iter().map(|t| t.to_string()));
+            let chosen: Vec<&str> = op_tags.into_iter().filter(|t| wanted.contains(t)).collect();
+            if chosen.is_empty() {
+                dropped.push(key.clone());
+                continue;
+            }
+            self.found.extend(chosen.into_iter().map(str::to_string));
+            self.operations += 1;
+            self.schemes
+                .extend(requirement_names(value.get("security")));
+            kept.insert(key.clone(), value.clone());
+        }
+        (kept, dropped)
+    }
+
+    /// Fails when no operation or webhook has a wanted tag, with the closest tag the spec
+    /// has.
+    fn check_found(&self, entry_file: &SpecFile, wanted: &BTreeSet<&str>) -> Result<()> {
+        let missing: Vec<&str> = wanted
+            .iter()
+            .copied()
+            .filter(|t| !self.found.contains(*t))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
         let hints: Vec<String> = missing
             .iter()
             .map(|t| {
-                let best = seen_tags
+                let best = self
+                    .seen_tags
                     .iter()
                     .map(|s| {
-                        (
-                            strsim::jaro_winkler(&t.to_lowercase(), &s.to_lowercase()),
-                            s,
-                        )
+                        let score = strsim::jaro_winkler(&t.to_lowercase(), &s.to_lowercase());
+                        (score, s)
                     })
                     .max_by(|a, b| a.0.total_cmp(&b.0));
                 match best {
@@ -231,91 +256,220 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
                 }
             })
             .collect();
-        return Err(Error::spec(
-            at(&entry_file, "/paths"),
+        Err(Error::spec(
+            at(entry_file, "/paths"),
             format!(
-                "no operation has the tag {}; the spec's tags are: {}",
+                "no operation or webhook has the tag {}; the spec's tags are: {}",
                 hints.join(", "),
-                seen_tags.iter().cloned().collect::<Vec<_>>().join(", ")
+                self.seen_tags
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-        ));
+        ))
     }
 
-    // The entry file, trimmed.
-    let mut trimmed = Map::new();
-    for (key, value) in root.as_object().unwrap_or(&empty) {
-        match key.as_str() {
-            "paths" => {
-                trimmed.insert(key.clone(), Value::Object(std::mem::take(&mut paths)));
+    /// The entry file, trimmed to the chosen paths, tags, tag groups and webhooks;
+    /// `components` keeps its place and is filled later.
+    fn trim_entry(
+        &mut self,
+        walk: &mut Walk,
+        entry_file: &SpecFile,
+        wanted: &BTreeSet<&str>,
+    ) -> Result<Map<String, Value>> {
+        let mut trimmed = Map::new();
+        for (key, value) in entry_file.root.as_object().into_iter().flatten() {
+            let kept = match key.as_str() {
+                "paths" => Some(Value::Object(std::mem::take(&mut self.paths))),
+                "tags" => Some(kept_tags(value, wanted)),
+                "x-tagGroups" => kept_tag_groups(value, wanted),
+                "webhooks" | "x-webhooks" => self.kept_webhooks(walk, value, wanted)?,
+                "components" => Some(Value::Null),
+                _ => Some(value.clone()),
+            };
+            if let Some(kept) = kept {
+                trimmed.insert(key.clone(), kept);
             }
-            "tags" => {
-                let kept: Vec<Value> = value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter(|t| {
-                        t.get("name")
-                            .and_then(Value::as_str)
-                            .is_some_and(|n| wanted.contains(n))
-                    })
-                    .cloned()
-                    .collect();
-                trimmed.insert(key.clone(), Value::Array(kept));
-            }
-            "x-tagGroups" => {
-                let groups: Vec<Value> = value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|group| {
-                        let mut group = group.as_object()?.clone();
-                        let names: Vec<Value> = group
-                            .get("tags")?
-                            .as_array()?
-                            .iter()
-                            .filter(|t| t.as_str().is_some_and(|n| wanted.contains(n)))
-                            .cloned()
-                            .collect();
-                        (!names.is_empty()).then(|| {
-                            group.insert("tags".into(), Value::Array(names));
-                            Value::Object(group)
-                        })
-                    })
-                    .collect();
-                if !groups.is_empty() {
-                    trimmed.insert(key.clone(), Value::Array(groups));
+        }
+        Ok(trimmed)
+    }
+
+    /// The webhooks whose operation has a wanted tag (an operation given by `$ref` is read
+    /// for its tags); `None` when none is.
+    fn kept_webhooks(
+        &mut self,
+        walk: &mut Walk,
+        webhooks: &Value,
+        wanted: &BTreeSet<&str>,
+    ) -> Result<Option<Value>> {
+        let mut kept = Map::new();
+        for (event_type, item) in webhooks.as_object().into_iter().flatten() {
+            let mut chosen = false;
+            for (_, operation) in item.as_object().into_iter().flatten() {
+                let read;
+                let operation = match operation.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => {
+                        let file = reference.split_once('#').map_or(reference, |(f, _)| f);
+                        read = walk.loader.file(&walk.target(&walk.entry, file))?;
+                        &read.root
+                    }
+                    None => operation,
+                };
+                let tags = tags_of(operation);
+                self.seen_tags.extend(tags.iter().map(|t| t.to_string()));
+                for tag in tags.into_iter().filter(|t| wanted.contains(t)) {
+                    self.found.insert(tag.to_string());
+                    chosen = true;
                 }
             }
-            // Webhooks are not part of an SDK's calls.
-            "webhooks" | "x-webhooks" => {
-                notes.push(format!(
-                    "{}: `{key}` left out (an SDK makes calls; it does not receive webhooks)",
-                    file_name(&entry)
-                ));
-            }
-            // Filled below, with what is referred to; inserted now to keep its place.
-            "components" => {
-                trimmed.insert(key.clone(), Value::Null);
-            }
-            _ => {
-                trimmed.insert(key.clone(), value.clone());
+            if chosen {
+                kept.insert(event_type.clone(), item.clone());
+                self.webhooks += 1;
             }
         }
+        Ok((!kept.is_empty()).then_some(Value::Object(kept)))
     }
-    schemes.extend(requirement_names(root.get("security")));
-    for name in &schemes {
-        walk.entry_pointers.insert(format!(
-            "/components/securitySchemes/{}",
-            escape_pointer(name)
+
+    /// Every file of the selection, with its content: those reached as they are, the entry
+    /// file and the rewritten path files as YAML.
+    fn files(
+        &mut self,
+        walk: &Walk,
+        entry: &Path,
+        trimmed: Map<String, Value>,
+        tags: &[String],
+    ) -> Result<BTreeMap<String, Vec<u8>>> {
+        let mut files = BTreeMap::new();
+        for (rel, path) in &walk.files {
+            let bytes = fs::read(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            files.insert(rel.clone(), bytes);
+        }
+        let header = format!(
+            "# Taken by `rebilly-sdk-gen sync` from upstream's {}: the paths, webhooks, tags and\n# components of the operations tagged {}. Change upstream, then sync; not here.\n",
+            file_name(entry),
+            tags.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ")
+        );
+        let entry_rel = file_name(entry);
+        files.insert(
+            entry_rel.clone(),
+            yaml(&entry_rel, &Value::Object(trimmed), &header)?,
+        );
+        for (rel, value) in std::mem::take(&mut self.rewritten) {
+            let header = format!(
+                "# Taken by `rebilly-sdk-gen sync` from upstream's {rel}, without its operations\n# of other tags.\n"
+            );
+            files.insert(rel.clone(), yaml(&rel, &value, &header)?);
+        }
+        Ok(files)
+    }
+}
+
+/// A path item's own file: its path, and the file as read.
+type ItemFile = (PathBuf, Rc<SpecFile>);
+
+/// A path item, read from its own file when it is a `$ref` (with that file), or as it is in
+/// the entry file.
+fn load_item(
+    walk: &Walk,
+    entry_file: &SpecFile,
+    pointer: &str,
+    item: &Value,
+) -> Result<(Value, Option<ItemFile>)> {
+    let Some(reference) = item.get("$ref").and_then(Value::as_str) else {
+        return Ok((item.clone(), None));
+    };
+    let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    if file.is_empty() || !fragment.is_empty() {
+        return Err(Error::spec(
+            at(entry_file, pointer),
+            format!("$ref {reference:?}: sync takes path items from files of their own"),
         ));
     }
-    // Path items were followed above; the rest of the entry file is followed here.
-    for (key, value) in &trimmed {
+    let target = walk.target(&entry_file.path, file);
+    let spec = walk.loader.file(&target).map_err(|e| match e {
+        Error::Read { source, .. } => Error::spec(
+            at(entry_file, pointer),
+            format!(
+                "$ref {reference:?} points to {} which cannot be read: {source}",
+                target.display()
+            ),
+        ),
+        other => other,
+    })?;
+    Ok((spec.root.clone(), Some((target, spec))))
+}
+
+/// An operation's tags.
+fn tags_of(operation: &Value) -> Vec<&str> {
+    operation
+        .get("tags")
+        .and_then(Value::as_array)
+        .map(|t| t.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// The entry of `tags` for each wanted tag.
+fn kept_tags(tags: &Value, wanted: &BTreeSet<&str>) -> Value {
+    let kept = tags.as_array().into_iter().flatten().filter(|t| {
+        t.get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| wanted.contains(n))
+    });
+    Value::Array(kept.cloned().collect())
+}
+
+/// The tag groups, each with its wanted tags only; `None` when no group has one.
+fn kept_tag_groups(groups: &Value, wanted: &BTreeSet<&str>) -> Option<Value> {
+    let groups: Vec<Value> = groups
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|group| {
+            let mut group = group.as_object()?.clone();
+            let names: Vec<Value> = group
+                .get("tags")?
+                .as_array()?
+                .iter()
+                .filter(|t| t.as_str().is_some_and(|n| wanted.contains(n)))
+                .cloned()
+                .collect();
+            (!names.is_empty()).then(|| {
+                group.insert("tags".into(), Value::Array(names));
+                Value::Object(group)
+            })
+        })
+        .collect();
+    (!groups.is_empty()).then_some(Value::Array(groups))
+}
+
+/// Follows the trimmed entry file (path items were followed already) and fills its
+/// `components` with what something kept refers to, until nothing new is.
+fn follow_entry(
+    walk: &mut Walk,
+    entry_file: &SpecFile,
+    trimmed: &mut Map<String, Value>,
+    schemes: &BTreeSet<String>,
+) -> Result<()> {
+    let root = &entry_file.root;
+    for name in schemes
+        .iter()
+        .cloned()
+        .chain(requirement_names(root.get("security")))
+    {
+        walk.entry_pointers.insert(format!(
+            "/components/securitySchemes/{}",
+            escape_pointer(&name)
+        ));
+    }
+    for (key, value) in trimmed.iter() {
         if key != "paths" {
-            walk.refs_in(&entry_file, value, &format!("/{}", escape_pointer(key)))?;
+            walk.refs_in(entry_file, value, &format!("/{}", escape_pointer(key)))?;
         }
     }
-    // Components of the entry file that something kept refers to, until nothing new is.
     let mut components = Value::Object(Map::new());
     let mut done = BTreeSet::new();
     loop {
@@ -333,19 +487,18 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
             done.insert(pointer.clone());
             let Some(value) = root.pointer(&pointer) else {
                 return Err(Error::spec(
-                    at(&entry_file, &pointer),
+                    at(entry_file, &pointer),
                     "referred to, but not in the entry file",
                 ));
             };
-            if !pointer.starts_with("/components/") {
-                continue;
+            if pointer.starts_with("/components/") {
+                set_pointer(
+                    &mut components,
+                    &pointer["/components".len()..],
+                    value.clone(),
+                );
+                walk.refs_in(entry_file, value, &pointer)?;
             }
-            set_pointer(
-                &mut components,
-                &pointer["/components".len()..],
-                value.clone(),
-            );
-            walk.refs_in(&entry_file, value, &pointer)?;
         }
     }
     if components.as_object().is_some_and(|c| !c.is_empty()) {
@@ -353,53 +506,30 @@ pub fn select(from: &Path, tags: &[String]) -> Result<Selection> {
     } else {
         trimmed.shift_remove("components");
     }
+    Ok(())
+}
 
-    let mut files = BTreeMap::new();
-    for (rel, path) in &walk.files {
-        let bytes = fs::read(path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        files.insert(rel.clone(), bytes);
-    }
-    let header = format!(
-        "# Taken by `rebilly-sdk-gen sync` from upstream's {}: the paths, tags and\n# components of the operations tagged {}. Change upstream, then sync; not here.\n",
-        file_name(&entry),
-        tags.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ")
-    );
-    let entry_rel = file_name(&entry);
-    files.insert(
-        entry_rel.clone(),
-        yaml(&entry_rel, &Value::Object(trimmed), &header)?,
-    );
-    for (rel, value) in rewritten {
-        let header = format!(
-            "# Taken by `rebilly-sdk-gen sync` from upstream's {rel}, without its operations\n# of other tags.\n"
-        );
-        files.insert(rel.clone(), yaml(&rel, &value, &header)?);
-    }
-    for (member, refs) in &walk.left_out {
-        let outside = refs
-            .iter()
-            .filter(|(t, _)| !t.starts_with(&root_dir))
-            .count();
-        let (target, place) = &refs[0];
-        let target = target.strip_prefix(&root_dir).unwrap_or(target);
-        notes.push(format!(
-            "{} `$ref`(s) under `{member}` left out as documentation only: {} at files missing \
-             from the checkout, {outside} outside it; e.g. {} from {place}",
-            refs.len(),
-            refs.len() - outside,
-            target.display(),
-        ));
-    }
-    Ok(Selection {
-        entry,
-        tags: tags.to_vec(),
-        files,
-        operations,
-        notes,
-    })
+/// A note per `x-` member whose documentation-only references were left out.
+fn left_out_notes(walk: &Walk) -> Vec<String> {
+    let root_dir = &walk.root_dir;
+    walk.left_out
+        .iter()
+        .map(|(member, refs)| {
+            let outside = refs
+                .iter()
+                .filter(|(t, _)| !t.starts_with(root_dir))
+                .count();
+            let (target, place) = &refs[0];
+            let target = target.strip_prefix(root_dir).unwrap_or(target);
+            format!(
+                "{} `$ref`(s) under `{member}` left out as documentation only: {} at files missing \
+                 from the checkout, {outside} outside it; e.g. {} from {place}",
+                refs.len(),
+                refs.len() - outside,
+                target.display(),
+            )
+        })
+        .collect()
 }
 
 fn file_name(path: &Path) -> String {

@@ -46,6 +46,12 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
         let description = s.description.clone().unwrap_or_default();
         quote!((#url, #description))
     });
+    let events = (!api.webhooks.is_empty()).then(|| {
+        quote! {
+            /// Webhooks: the events the API delivers, as one `Event` enum.
+            pub mod events;
+        }
+    });
     let call = call_type(features);
     let client_doc = doc(&paragraphs(&[
         Some(&format!("A client for the {title}.")),
@@ -56,6 +62,7 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         pub mod types;
+        #events
         #( #mods )*
 
         /// Servers of the API as the spec lists them: URL template and description.

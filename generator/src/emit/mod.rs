@@ -3,6 +3,7 @@
 //! The emitter makes no decisions: names and types come from the model as they are.
 
 mod client;
+mod events;
 mod operations;
 mod types;
 
@@ -31,6 +32,9 @@ pub struct OutputFile {
 pub fn emit(api: &Api, source: &str, features: bool, clock: &Clock) -> Result<Vec<OutputFile>> {
     let mut jobs: Vec<Job> = vec![Job::Types, Job::Root];
     jobs.extend(api.resources.values().map(Job::Resource));
+    if !api.webhooks.is_empty() {
+        jobs.push(Job::Events);
+    }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -70,6 +74,7 @@ enum Job<'a> {
     Types,
     Root,
     Resource(&'a crate::model::Resource),
+    Events,
 }
 
 impl Job<'_> {
@@ -92,6 +97,10 @@ impl Job<'_> {
                     content.push_str(&table);
                 }
                 Ok(with_header(source, "types.rs", content))
+            }
+            Job::Events => {
+                let tokens = tokens(&|| events::events_file(api, features));
+                file("events.rs", source, tokens, clock)
             }
             Job::Resource(resource) => {
                 let name = format!("{}.rs", crate::model::bare(&resource.accessor));

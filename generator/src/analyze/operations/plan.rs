@@ -34,6 +34,7 @@ const RESOURCE_MEMBERS: &[&str] = &["new", "client"];
 /// the `Client`) or type may take them.
 const CLIENT_MEMBERS: &[&str] = &[
     "types",
+    "events",
     "builder",
     "core",
     "with_credentials",
@@ -45,7 +46,7 @@ const ROOT_TYPES: &[&str] = &["Client", "Call", "SERVERS"];
 
 /// The resource type name for a tag or `x-sdk-resource` value, and its accessor: `Api` is
 /// appended where the name is one the generated code uses itself (a tag `Client`, `Types`).
-fn resource_names(group: &str) -> (String, String) {
+pub fn resource_names(group: &str) -> (String, String) {
     let mut name = type_name(group);
     let taken = |name: &str| {
         ROOT_TYPES.contains(&name)
