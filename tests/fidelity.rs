@@ -169,21 +169,10 @@ fn add_missing_items(dir: &Path) -> usize {
                 continue;
             }
             let indent = line.len() - key.len();
-            let siblings = lines[i + 1..]
-                .iter()
-                .filter(|l| !l.trim().is_empty())
-                .take_while(|l| l.len() - l.trim_start().len() >= indent);
-            let has_items = siblings
-                .filter(|l| l.len() - l.trim_start().len() == indent)
-                .any(|l| l.trim_start().starts_with("items:"));
-            // Earlier siblings too: `items` may come before `type`.
-            let before = lines[..i]
-                .iter()
-                .rev()
-                .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() >= indent)
-                .filter(|l| l.len() - l.trim_start().len() == indent)
-                .any(|l| l.trim_start().starts_with("items:"));
-            if !has_items && !before {
+            // `items` may come after `type` or before it.
+            let has_items = sibling_items(lines[i + 1..].iter(), indent)
+                || sibling_items(lines[..i].iter().rev(), indent);
+            if !has_items {
                 out.push(format!("{}items: {{}}", " ".repeat(indent)));
                 here += 1;
             }
@@ -194,6 +183,16 @@ fn add_missing_items(dir: &Path) -> usize {
         }
     }
     added
+}
+
+/// Whether one of `lines` (read away from a key, until one indented less than `indent`) is
+/// an `items` key at `indent`: a sibling of that key in the same YAML mapping.
+fn sibling_items<'a>(lines: impl Iterator<Item = &'a &'a str>, indent: usize) -> bool {
+    let depth = |l: &str| l.len() - l.trim_start().len();
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .take_while(|l| depth(l) >= indent)
+        .any(|l| depth(l) == indent && l.trim_start().starts_with("items:"))
 }
 
 fn harness(api: &Api, samples: &Samples) -> (String, usize) {

@@ -45,28 +45,8 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     let text = |key: &str| info.as_ref().and_then(|i| i.str(key)).map(str::to_string);
 
     let mut warnings = Vec::new();
-    let mut schemes = BTreeMap::new();
-    if let Some(defined) = root
-        .get("components")
-        .and_then(|c| c.get("securitySchemes"))
-    {
-        for (name, node) in defined.entries() {
-            let node = loader.deref(&node)?;
-            schemes.insert(name.clone(), security_scheme(&name, &node, &mut warnings));
-        }
-    }
-    let tag_docs = root
-        .get("tags")
-        .map(|t| t.items())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|t| {
-            Some((
-                t.str("name")?.to_string(),
-                t.str("description")?.to_string(),
-            ))
-        })
-        .collect();
+    let schemes = security_schemes(loader, &root, &mut warnings)?;
+    let tag_docs = tag_docs(&root);
 
     let mut findings = lint::Findings::default();
     let wanted: BTreeSet<&str> = filter.tags.iter().map(String::as_str).collect();
@@ -108,21 +88,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     warnings.append(&mut types.warnings);
     findings.errors.append(&mut types.findings.errors);
     findings.warnings.append(&mut types.findings.warnings);
-    findings
-        .errors
-        .sort_by_key(|(at, _)| (at.file.clone(), at.line, at.pointer.clone()));
-    findings.errors.dedup();
-    if !findings.errors.is_empty() {
-        return Err(Error::Invalid {
-            count: findings.errors.len(),
-            list: findings
-                .errors
-                .iter()
-                .map(|(at, what)| format!("error: {at}: {what}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        });
-    }
+    refuse_errors(&mut findings)?;
     warnings.append(&mut findings.warnings);
     if !wanted.is_empty() && resources.is_empty() {
         return Err(Error::spec(
@@ -155,6 +121,60 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     webhooks::settle(&mut api.webhooks, &api.types, &mut warnings);
     api.resources.values_mut().for_each(operations::settle);
     Ok(Analysis { api, warnings })
+}
+
+/// The security schemes of `components`, by name (`None` for one the SDK cannot send).
+fn security_schemes(
+    loader: &Loader,
+    root: &Node,
+    warnings: &mut Vec<Warning>,
+) -> Result<BTreeMap<String, Option<crate::model::SecurityScheme>>> {
+    let mut schemes = BTreeMap::new();
+    if let Some(defined) = root
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+    {
+        for (name, node) in defined.entries() {
+            let node = loader.deref(&node)?;
+            schemes.insert(name.clone(), security_scheme(&name, &node, warnings));
+        }
+    }
+    Ok(schemes)
+}
+
+/// The description of each tag, by name.
+fn tag_docs(root: &Node) -> BTreeMap<String, String> {
+    root.get("tags")
+        .map(|t| t.items())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|t| {
+            Some((
+                t.str("name")?.to_string(),
+                t.str("description")?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Fails with every error the linter found, in file and line order, once each.
+fn refuse_errors(findings: &mut lint::Findings) -> Result<()> {
+    findings
+        .errors
+        .sort_by_key(|(at, _)| (at.file.clone(), at.line, at.pointer.clone()));
+    findings.errors.dedup();
+    if findings.errors.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid {
+        count: findings.errors.len(),
+        list: findings
+            .errors
+            .iter()
+            .map(|(at, what)| format!("error: {at}: {what}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    })
 }
 
 fn check_version(root: &Node) -> Result<()> {

@@ -6,7 +6,7 @@
 mod params;
 mod plan;
 
-pub use plan::{plan, resource_names, Planned};
+pub use plan::{plan, resource_names, string_list, Planned};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -447,7 +447,8 @@ fn template_names(path: &str) -> Vec<&str> {
         .collect()
 }
 
-fn is_json(media: &str) -> bool {
+/// Whether a media type is JSON (`application/json`, `...+json`, or any).
+pub(super) fn is_json(media: &str) -> bool {
     let m = media.split(';').next().unwrap_or("").trim();
     m == "application/json" || m.ends_with("+json") || m == "*/*"
 }

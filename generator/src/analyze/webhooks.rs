@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::lint::Findings;
 use super::names::{unique, value_name, variant_names};
-use super::operations::resource_names;
+use super::operations::{is_json, resource_names, string_list};
 use super::schemas::{schema_name, Types};
 use crate::diag::{Result, Warning};
 use crate::load::{Loader, Node};
@@ -135,21 +135,6 @@ impl Reading<'_, '_> {
         };
         self.types.type_of(&schema, &hint)
     }
-}
-
-/// Whether a media type is JSON (`application/json`, `application/...+json`).
-fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim();
-    essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
-}
-
-fn string_list(node: &Node, key: &str) -> Vec<String> {
-    node.get(key)
-        .map(|n| n.items())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|n| n.value().as_str().map(str::to_string))
-        .collect()
 }
 
 /// Gives each event its variant and constructor, distinct without numbers where the event

@@ -222,7 +222,8 @@ fn name_builders(planned: &mut [Planned]) {
     }
 }
 
-fn string_list(node: &Node, key: &str) -> Vec<String> {
+/// The strings of the list `key` of `node` (an operation's `tags`).
+pub fn string_list(node: &Node, key: &str) -> Vec<String> {
     node.value()
         .get(key)
         .and_then(Value::as_array)
