@@ -6,9 +6,10 @@
 //! bodies add what Prism cannot produce: subtypes of the base-schema unions.
 //!
 //! Webhooks too: each webhook's payload schema is served by Prism at a path added to the
-//! copy, in the same three rounds (the spec's examples, then json-schema-faker's data with
-//! two seeds). Each payload, its `eventType` set to its event's, is decoded as its payload
-//! type (listing what it drops) and as an `Event`: the variant of its event type, written
+//! copy (the spec's examples), and json-schema-faker makes a payload from it with each seed
+//! (`common/fake_payloads.cjs`: two seeds here, eight in `scripts/fidelity-full`; every
+//! payload checked against the spec with ajv). Each payload, its `eventType` set to its
+//! event's, is decoded as its payload type (listing what it drops) and as an `Event`: the variant of its event type, written
 //! back exactly as received, equal to itself after a trip through JSON. Its payload written
 //! from its fields (as a built event is) is compared with what was received, and an event
 //! type the SDK does not know must decode into `Unknown`, whole.
@@ -101,8 +102,9 @@ const CRAFTED: &[(&str, &str, &str)] = &[
 type Samples = Vec<(String, String, TypeRef)>;
 
 /// Adds a GET per webhook to the copied spec, answering with the webhook's payload schema:
-/// Prism then serves payloads as it serves responses (the spec's examples in static mode,
-/// json-schema-faker's data in dynamic mode). The SDK was generated before, without them.
+/// Prism then serves the spec's examples of payloads as it serves responses, and
+/// `fake_payloads.cjs` finds each payload schema there. The SDK was generated before,
+/// without them.
 fn add_webhook_samples(spec: &Path, api: &Api) -> Samples {
     let mut samples = Vec::new();
     let mut paths = String::new();
@@ -147,8 +149,8 @@ fn add_webhook_samples(spec: &Path, api: &Api) -> Samples {
 /// Gives every `type: array` schema without `items` an `items: {}` in the copied spec:
 /// the same schema in JSON Schema (absent `items` allows any item), but json-schema-faker,
 /// which Prism's dynamic mode uses, refuses to make data for one without ("missing items").
-/// Upstream's embedded resources have such arrays, so without this most webhook payloads
-/// get no generated data. The SDK was generated before, from the unpatched copy.
+/// Upstream's embedded resources have such arrays, so without this many responses get no
+/// generated data. The SDK was generated before, from the unpatched copy.
 fn add_missing_items(dir: &Path) -> usize {
     let mut added = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -193,6 +195,34 @@ fn sibling_items<'a>(lines: impl Iterator<Item = &'a &'a str>, indent: usize) ->
         .filter(|l| !l.trim().is_empty())
         .take_while(|l| depth(l) >= indent)
         .any(|l| depth(l) == indent && l.trim_start().starts_with("items:"))
+}
+
+/// The seeds of the generated webhook payloads: two in CI's quick mode, eight in the full
+/// mode (`scripts/fidelity-full`).
+fn seeds() -> Vec<String> {
+    let full = std::env::var_os("REBILLY_FIDELITY_FULL").is_some();
+    let count = if full { 8 } else { 2 };
+    (1..=count).map(|n| format!("fidelity-{n}")).collect()
+}
+
+/// Writes json-schema-faker's payloads for every webhook path of the copy, with each seed,
+/// to `to` (JSON lines; see `tests/common/fake_payloads.cjs`, which says why Prism's dynamic
+/// mode does not serve them).
+fn fake_payloads(spec: &Path, to: &Path) {
+    let out = std::fs::File::create(to).unwrap();
+    let run = Command::new("node")
+        .arg(snapshot::repo().join("tests/common/fake_payloads.cjs"))
+        .arg(spec.join("openapi.yaml"))
+        .args(seeds())
+        .current_dir(snapshot::repo())
+        .stdout(out)
+        .output()
+        .expect("node runs (scripts/test installs it with npm ci)");
+    assert!(
+        run.status.success(),
+        "fake_payloads.cjs failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }
 
 fn harness(api: &Api, samples: &Samples) -> (String, usize) {
@@ -256,6 +286,10 @@ fn every_response_of_the_upstream_api_decodes_with_nothing_dropped() {
     let (spec, generated, krate) = upstream_harness(work.path());
     let samples = add_webhook_samples(&spec, &generated.api);
     let patched = add_missing_items(&spec);
+    // For a manual look with Prism: `REBILLY_FIDELITY_KEEP=<dir>` keeps the served copy.
+    if let Some(keep) = std::env::var_os("REBILLY_FIDELITY_KEEP") {
+        snapshot::copy_without_code_samples(&spec, Path::new(&keep));
+    }
     let (main, calls) = harness(&generated.api, &samples);
     std::fs::write(krate.join("src/main.rs"), main).unwrap();
     let binary = build_harness(&krate, "fidelity-harness", "");
@@ -265,8 +299,9 @@ fn every_response_of_the_upstream_api_decodes_with_nothing_dropped() {
     // the spec and answers 500 instead of a body that breaks it (some of the spec's examples
     // do, and json-schema-faker's bodies for `not` and for discriminated unions can): those
     // are listed as not served, and every body decoded is one the spec allows.
-    // Webhook payloads that Prism will not serve validated (its body for a `oneOf` can match
-    // more than one branch) are taken from a twin that does not validate: listed apart.
+    // The spec's webhook examples that Prism will not serve validated (its body for a
+    // `oneOf` can match more than one branch) are taken from a twin that does not validate:
+    // listed apart.
     let start = |seed: &'static str, validate: bool| {
         let spec = spec.join("openapi.yaml");
         std::thread::spawn(move || {
@@ -277,26 +312,24 @@ fn every_response_of_the_upstream_api_decodes_with_nothing_dropped() {
             prism::Prism::start(&spec, &args)
         })
     };
-    // CI's quick mode has one twin, for the static round (the spec's examples); the full
-    // mode (`scripts/fidelity-full`) has one per seed, for the dynamic rounds too.
-    let full = std::env::var_os("REBILLY_FIDELITY_FULL").is_some();
-    let mut servers = vec![
+    let servers = [
         start("fidelity-1", true),
         start("fidelity-2", true),
         start("fidelity-1", false),
     ];
-    if full {
-        servers.push(start("fidelity-2", false));
-    }
+    let payloads = work.path().join("payloads.jsonl");
+    fake_payloads(&spec, &payloads);
     let servers: Vec<prism::Prism> = servers.into_iter().map(|s| s.join().unwrap()).collect();
     let run = Command::new(binary)
         .args(servers.iter().map(|s| &s.url))
+        .arg(&payloads)
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&run.stdout);
     println!(
-        "{calls} GETs called per round, and {} webhook payloads ({patched} arrays without `items` given `items: {{}}` for json-schema-faker)\n{out}",
-        samples.len()
+        "{calls} GETs called per round ({patched} arrays without `items` given `items: {{}}` for json-schema-faker), and {} webhook payloads, seeds {:?}\n{out}",
+        samples.len(),
+        seeds()
     );
     assert!(
         run.status.success(),

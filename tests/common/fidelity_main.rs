@@ -100,15 +100,19 @@ async fn main() {
         }
         report(round, &tally);
     }
-    // Twins that serve without validating: for the static round, and with four URLs (the
-    // full mode) for the dynamic rounds too.
-    let fallbacks = match urls.get(3) {
-        Some(second) => [Some(&urls[2]), Some(&urls[2]), Some(second)],
-        None => [Some(&urls[2]), None, None],
-    };
-    for ((round, base, dynamic), fallback) in rounds.into_iter().zip(fallbacks) {
-        let round = format!("webhooks, {round}");
-        webhook_round(&http, &round, (base, fallback.map(String::as_str)), dynamic).await;
+    // The spec's examples, from the validating server or else its twin that does not
+    // validate; then json-schema-faker's payloads, one round per seed.
+    let examples = served(&http, &urls[0], &urls[2]).await;
+    webhook_round("webhooks, the spec's examples", &examples);
+    for round in generated(&urls[3]) {
+        let name = format!("webhooks, json-schema-faker, seed {}", round.seed);
+        println!(
+            "GENERATED {name}: valid at the first attempt {}, after more {}: {}",
+            round.first,
+            round.retried.len(),
+            round.retried.join(", ")
+        );
+        webhook_round(&name, &round.payloads);
     }
     let mut tally = Tally::default();
     for (what, json, check) in CRAFTED {
@@ -118,38 +122,103 @@ async fn main() {
     unknown_event();
 }
 
-/// Every webhook's payload, as Prism serves it with the event type set: decoded as the
-/// payload type (what it drops), then as an `Event` (its variant, written back). A payload
-/// the validating server will not serve is taken from the other one (`bases.1`, when the
-/// round has one), and listed apart: its body may break the spec.
-async fn webhook_round(
-    http: &rebilly_runtime::reqwest::Client,
-    round: &str,
-    bases: (&str, Option<&str>),
-    dynamic: bool,
-) {
-    let (mut tally, mut unvalidated) = (Tally::default(), Tally::default());
-    let mut events = Events::default();
-    for (event_type, target, check, retype) in WEBHOOKS {
-        let (body, tally) = match fetch(http, format!("{}{target}", bases.0), dynamic).await {
-            Ok(body) => (body, &mut tally),
-            Err(status) => {
-                let Some(fallback) = bases.1 else {
-                    tally.not_served.push(format!("{event_type}: {status}"));
-                    continue;
-                };
-                match fetch(http, format!("{fallback}{target}"), dynamic).await {
-                    Ok(body) => (body, &mut unvalidated),
-                    Err(status) => {
-                        unvalidated
-                            .not_served
-                            .push(format!("{event_type}: {status}"));
-                        continue;
-                    }
-                }
+/// A webhook payload, by where it came from.
+enum Payload {
+    /// Served by the validating Prism, or generated and valid against the spec (ajv).
+    Valid(Vec<u8>),
+    /// Served only by the twin that does not validate: a failure may be the body's fault.
+    Unvalidated(Vec<u8>),
+    /// Neither served nor generated, and why.
+    Missing(String),
+}
+
+/// Each event type's payload.
+type Payloads = std::collections::BTreeMap<String, Payload>;
+
+/// The spec's example of each payload, as Prism serves it in static mode: from the
+/// validating server, or else from its twin.
+async fn served(http: &rebilly_runtime::reqwest::Client, validating: &str, twin: &str) -> Payloads {
+    let mut payloads = Payloads::new();
+    for (event_type, target, _, _) in WEBHOOKS {
+        let payload = match fetch(http, format!("{validating}{target}"), false).await {
+            Ok(body) => Payload::Valid(body),
+            Err(_) => match fetch(http, format!("{twin}{target}"), false).await {
+                Ok(body) => Payload::Unvalidated(body),
+                Err(status) => Payload::Missing(status),
+            },
+        };
+        payloads.insert(event_type.to_string(), payload);
+    }
+    payloads
+}
+
+/// The payloads of one seed, from `fake_payloads.cjs`.
+struct Generated {
+    seed: String,
+    payloads: Payloads,
+    /// How many were valid at the seed's first attempt.
+    first: usize,
+    /// The others, with the attempts they took.
+    retried: Vec<String>,
+}
+
+/// The payloads `fake_payloads.cjs` wrote to `file` (JSON lines), by seed in their order.
+fn generated(file: &str) -> Vec<Generated> {
+    let text = std::fs::read_to_string(file).expect("the generated payloads");
+    let mut rounds: Vec<Generated> = Vec::new();
+    for line in text.lines() {
+        let line: Value = serde_json::from_str(line).expect("a JSON line");
+        let text = |key: &str| line[key].as_str().unwrap_or_default().to_string();
+        let (seed, event) = (text("seed"), text("event"));
+        let round = match rounds.iter().position(|r| r.seed == seed) {
+            Some(at) => &mut rounds[at],
+            None => {
+                let (payloads, first, retried) = (Payloads::new(), 0, Vec::new());
+                rounds.push(Generated {
+                    seed,
+                    payloads,
+                    first,
+                    retried,
+                });
+                rounds.last_mut().unwrap()
             }
         };
-        let mut sent: Value = serde_json::from_slice(&body).expect("Prism serves JSON");
+        let attempts = line["attempts"].as_u64().unwrap_or_default();
+        let payload = match line.get("body") {
+            Some(body) => Payload::Valid(serde_json::to_vec(body).unwrap()),
+            // The spec holds every payload it describes: one not made is a failure.
+            None => Payload::Missing(format!("FAILED, not generated: {}", line["errors"])),
+        };
+        match (&payload, attempts) {
+            (Payload::Valid(_), 1) => round.first += 1,
+            (Payload::Valid(_), n) => round.retried.push(format!("{event} ({n})")),
+            _ => {}
+        }
+        round.payloads.insert(event, payload);
+    }
+    rounds
+}
+
+/// Every webhook's payload, its `eventType` set to its event's: decoded as the payload type
+/// (what it drops), then as an `Event` (its variant, written back), and written from its
+/// fields. A payload that may break the spec is tallied apart.
+fn webhook_round(round: &str, payloads: &Payloads) {
+    let (mut tally, mut unvalidated) = (Tally::default(), Tally::default());
+    let mut events = Events::default();
+    for (event_type, _, check, retype) in WEBHOOKS {
+        let (body, tally) = match payloads.get(*event_type) {
+            Some(Payload::Valid(body)) => (body, &mut tally),
+            Some(Payload::Unvalidated(body)) => (body, &mut unvalidated),
+            Some(Payload::Missing(why)) => {
+                tally.not_served.push(format!("{event_type}: {why}"));
+                continue;
+            }
+            None => {
+                tally.not_served.push(format!("{event_type}: absent"));
+                continue;
+            }
+        };
+        let mut sent: Value = serde_json::from_slice(body).expect("JSON");
         if let Some(members) = sent.as_object_mut() {
             members.insert("eventType".into(), Value::String(event_type.to_string()));
         }
@@ -169,7 +238,9 @@ async fn webhook_round(
         }
     }
     report(round, &tally);
-    report_unvalidated(round, &unvalidated);
+    if unvalidated.checked + unvalidated.not_served.len() > 0 {
+        report_unvalidated(round, &unvalidated);
+    }
     println!(
         "EVENTS {round}: decoded into their variant and written back exactly {}; payload written from its fields: same JSON {}, same values spelt differently {}, different {}",
         events.exact, events.typed_same, events.typed_spelling.len(), events.typed_different.len()
