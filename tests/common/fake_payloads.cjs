@@ -31,7 +31,7 @@ const mergeAllOf = require('@stoplight/json-schema-merge-allof');
 const Ajv2020 = require('ajv/dist/2020').default;
 const addFormats = require('ajv-formats').default;
 
-const ATTEMPTS = 20;
+const ATTEMPTS = 50;
 const PREFIX = '/fidelity-webhooks/';
 
 // The options Prism 5 sets (prism-http's JSONSchema generator), with the test's
