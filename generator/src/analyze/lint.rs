@@ -124,6 +124,12 @@ pub struct Findings {
 }
 
 impl Findings {
+    /// Takes in what `other` found.
+    pub(crate) fn absorb(&mut self, other: &mut Findings) {
+        self.errors.append(&mut other.errors);
+        self.warnings.append(&mut other.warnings);
+    }
+
     /// Records an error at `node`.
     pub(crate) fn error(&mut self, node: &Node, message: String) {
         self.errors.push((node.location(), message));
@@ -151,14 +157,15 @@ pub fn suggestion<'a>(
         .map(|(_, c)| c)
 }
 
-/// Members of `map` (the object at `node`) that are neither in `known` nor extensions: one
-/// close to a known name is a misspelling (an error, with "did you mean"); any other is
-/// ignored (a warning). `what` names the kind of member: "schema keyword".
+/// Members of `map` (the object at `node`) that are neither in `known` nor extensions.
+/// `what` names the kind of member: "schema keyword". JSON Schema allows unknown keywords
+/// (they are annotations), so `allowed` makes them warnings, with a "did you mean" for one
+/// close to a known name; an OpenAPI object allows none, so there they are errors.
 pub(crate) fn unknown_members(
     node: &Node,
     map: &serde_json::Map<String, Value>,
     known: &[&str],
-    what: &str,
+    (what, allowed): (&str, bool),
     findings: &mut Findings,
 ) {
     for key in map.keys().filter(|k| !k.starts_with("x-")) {
@@ -166,15 +173,16 @@ pub(crate) fn unknown_members(
             continue;
         }
         let at = node.get(key).unwrap_or_else(|| node.clone());
-        match suggestion(key, known.iter().copied()) {
-            Some(s) => findings.error(
-                &at,
-                format!("unknown {what} `{key}`{}", did_you_mean(Some(s))),
-            ),
-            None => findings.warn(
-                &at,
-                format!("unknown {what} `{key}` is ignored (extensions start with `x-`)"),
-            ),
+        let hint = did_you_mean(suggestion(key, known.iter().copied()));
+        if allowed {
+            let message = format!("unknown {what} `{key}` is ignored{hint}");
+            findings.warn(&at, message);
+        } else {
+            let message = match hint.is_empty() {
+                true => format!("unknown {what} `{key}` (extensions start with `x-`)"),
+                false => format!("unknown {what} `{key}`{hint}"),
+            };
+            findings.error(&at, message);
         }
     }
 }
@@ -200,7 +208,7 @@ pub fn schema(node: &Node, findings: &mut Findings) {
         }
     };
     // A reference object's siblings are read like any schema's (3.1), so they are linted too.
-    unknown_members(node, map, KEYWORDS, "schema keyword", findings);
+    unknown_members(node, map, KEYWORDS, ("schema keyword", true), findings);
     if let Some(t) = node.get("type") {
         let names: Vec<&Value> = match t.value() {
             Value::Array(items) => items.iter().collect(),
@@ -267,8 +275,10 @@ pub fn schema(node: &Node, findings: &mut Findings) {
     }
 }
 
-/// `required` names that no property of the (merged) object declares: the member would
-/// be dropped on decoding, or the spec misspells a property.
+/// `required` names that no property of the (merged) object declares. JSON Schema allows
+/// it (the member must be there, of any type), so it is a warning, never an error: the
+/// type holds such a member as raw JSON. One close to a declared name is likely a typo,
+/// said with "did you mean" (and refused by `--strict`, as every warning is).
 pub fn required_without_property(
     node: &Node,
     required: &[String],
@@ -280,21 +290,46 @@ pub fn required_without_property(
             continue;
         }
         let at = node.get("required").unwrap_or_else(|| node.clone());
-        match suggestion(name, properties.iter().copied()) {
-            Some(s) => findings.error(
-                &at,
-                format!(
-                    "`required` names `{name}`, which is not a property{}",
-                    did_you_mean(Some(s))
-                ),
-            ),
-            None => findings.warn(
-                &at,
-                format!(
-                    "`required` names `{name}`, which no property declares; it is not in the type"
-                ),
-            ),
-        }
+        let hint = did_you_mean(suggestion(name, properties.iter().copied()));
+        findings.warn(
+            &at,
+            format!("`required` names `{name}`, which no property declares: the type holds it as raw JSON{hint}"),
+        );
+    }
+}
+
+/// The JSON shape an OpenAPI object's member must have.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Shape {
+    Map,
+    List,
+}
+
+/// Refuses `parent`'s member `key` when it is present with another shape than `want`:
+/// invalid OpenAPI (a list of `paths`, say) must not read as nothing.
+pub fn shape(parent: &Node, key: &str, want: Shape, findings: &mut Findings) {
+    let Some(member) = parent.get(key) else {
+        return;
+    };
+    let fits = match want {
+        Shape::Map => member.value().is_object(),
+        Shape::List => member.value().is_array(),
+    };
+    if !fits {
+        let wanted = if want == Shape::Map {
+            "a map"
+        } else {
+            "a list"
+        };
+        let found = kind(member.value());
+        findings.error(&member, format!("`{key}` must be {wanted}, not {found}"));
+    }
+}
+
+/// [`shape`] for each of `keys`.
+pub fn shapes(parent: &Node, keys: &[(&str, Shape)], findings: &mut Findings) {
+    for (key, want) in keys {
+        shape(parent, key, *want, findings);
     }
 }
 

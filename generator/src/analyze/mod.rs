@@ -40,7 +40,7 @@ pub struct Analysis {
 /// Builds the model from the spec whose entry file is `entry`.
 pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysis> {
     let root = loader.root(entry)?;
-    check_version(&root)?;
+    let openapi_3_0 = check_version(&root)?;
     let info = root.get("info");
     let text = |key: &str| info.as_ref().and_then(|i| i.str(key)).map(str::to_string);
 
@@ -49,6 +49,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
     let tag_docs = tag_docs(&root);
 
     let mut findings = lint::Findings::default();
+    root_shapes(&root, &mut findings);
     let wanted: BTreeSet<&str> = filter.tags.iter().map(String::as_str).collect();
     let include =
         |tags: &[String]| wanted.is_empty() || tags.iter().any(|t| wanted.contains(t.as_str()));
@@ -60,6 +61,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         &mut findings,
     )?;
     let mut types = Types::new(loader);
+    let no_paths = root.get("paths").is_none_or(|p| p.entries().is_empty());
     let mut ops = Operations {
         loader,
         types: &mut types,
@@ -69,14 +71,14 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         resources: BTreeMap::new(),
         warnings: Vec::new(),
         findings: lint::Findings::default(),
+        openapi_3_0,
     };
     for operation in planned {
         ops.operation(operation)?;
     }
     let resources = std::mem::take(&mut ops.resources);
     warnings.append(&mut ops.warnings);
-    findings.errors.append(&mut ops.findings.errors);
-    findings.warnings.append(&mut ops.findings.warnings);
+    findings.absorb(&mut ops.findings);
     let mut reading = webhooks::Reading {
         loader,
         types: &mut types,
@@ -84,10 +86,12 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         accessors: webhooks::accessors(&resources),
     };
     let hooks = reading.read(root.get("webhooks"), &include, filter.include_skipped)?;
+    if no_paths && hooks.is_empty() {
+        read_models(&root, &mut types)?;
+    }
     let tag_fields = types.take_tag_fields();
     warnings.append(&mut types.warnings);
-    findings.errors.append(&mut types.findings.errors);
-    findings.warnings.append(&mut types.findings.warnings);
+    findings.absorb(&mut types.findings);
     refuse_errors(&mut findings)?;
     warnings.append(&mut findings.warnings);
     if !wanted.is_empty() && resources.is_empty() {
@@ -99,11 +103,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
 
     let mut api = Api {
         title: text("title").unwrap_or_default(),
-        version: info
-            .as_ref()
-            .and_then(|i| i.value().get("version"))
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-            .unwrap_or_default(),
+        version: info_version(info.as_ref()),
         description: text("description"),
         servers: servers(&root),
         types: std::mem::take(&mut types.defs),
@@ -177,14 +177,54 @@ fn refuse_errors(findings: &mut lint::Findings) -> Result<()> {
     })
 }
 
-fn check_version(root: &Node) -> Result<()> {
+/// `info.version`, a string (or the text of another value).
+fn info_version(info: Option<&Node>) -> String {
+    info.and_then(|i| i.value().get("version"))
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        .unwrap_or_default()
+}
+
+/// A spec of models only (no operation, no webhook): every schema of `components` is a
+/// type of the SDK, which otherwise holds the types its calls and events use.
+fn read_models(root: &Node, types: &mut Types) -> Result<()> {
+    let schemas = root.get("components").and_then(|c| c.get("schemas"));
+    for (_, schema) in schemas.map(|s| s.entries()).unwrap_or_default() {
+        types.component(&schema)?;
+    }
+    Ok(())
+}
+
+/// Refuses the document's containers of the wrong shape: `paths` as a list reads as no
+/// operations, and must be an error, not an empty SDK.
+fn root_shapes(root: &Node, findings: &mut lint::Findings) {
+    use lint::Shape::{List, Map};
+    let members = [
+        ("paths", Map),
+        ("components", Map),
+        ("webhooks", Map),
+        ("tags", List),
+        ("servers", List),
+        ("security", List),
+    ];
+    lint::shapes(root, &members, findings);
+    let Some(components) = root.get("components").filter(|c| c.value().is_object()) else {
+        return;
+    };
+    for (key, _) in components.entries() {
+        if !key.starts_with("x-") {
+            lint::shape(&components, &key, Map, findings);
+        }
+    }
+}
+
+/// Whether the document is OpenAPI 3.0 (else 3.1): refuses any other version.
+fn check_version(root: &Node) -> Result<bool> {
     let location = root
         .get("openapi")
         .map_or_else(|| root.location(), |n| n.location());
     match root.value().get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" => {
-            Ok(())
-        }
+        Some(v) if v.starts_with("3.0.") || v == "3.0" => Ok(true),
+        Some(v) if v.starts_with("3.1.") || v == "3.1" => Ok(false),
         Some(v) => Err(Error::spec(
             location,
             format!("OpenAPI version {v} is not supported (3.0.x and 3.1.x are)"),
@@ -279,7 +319,19 @@ fn mark_usage(api: &mut Api) {
     }
     // An event of a group the SDK has no resource for is used by every group: its types
     // are compiled whatever the features.
-    let accessors: Vec<&String> = api.resources.values().map(|r| &r.accessor).collect();
+    // With no resource, events (and, in a spec of models only, every type) belong to the
+    // crate as a whole.
+    let whole = String::new();
+    let accessors: Vec<&String> = match api.resources.is_empty() {
+        true => vec![&whole],
+        false => api.resources.values().map(|r| &r.accessor).collect(),
+    };
+    if api.resources.is_empty() && api.webhooks.is_empty() {
+        let names = api.types.keys().map(|n| TypeRef::Named(n.clone()));
+        roots.extend(
+            names.flat_map(|t| [(whole.clone(), t.clone(), true), (whole.clone(), t, false)]),
+        );
+    }
     for webhook in &api.webhooks {
         let groups = match &webhook.group {
             Some(group) => vec![group],

@@ -10,7 +10,7 @@ pub use plan::{plan, resource_names, string_list, Planned};
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::lint::Findings;
+use super::lint::{self, Findings};
 use super::names::{type_name, unique, value_name};
 use super::schemas::Types;
 use crate::diag::{Error, Result, Warning};
@@ -32,6 +32,8 @@ pub struct Operations<'a, 'b> {
     pub(super) resources: BTreeMap<String, Resource>,
     pub(super) warnings: Vec<Warning>,
     pub(super) findings: Findings,
+    /// The document is OpenAPI 3.0 (where an operation needs `responses`), not 3.1.
+    pub(super) openapi_3_0: bool,
 }
 
 /// Names the generated code gives to members of every call (`Call`), operation type and
@@ -310,6 +312,7 @@ impl Operations<'_, '_> {
     fn media(&mut self, node: &Node, builder: &str) -> Result<(Vec<Media>, Option<TypeRef>)> {
         let mut media = Vec::new();
         let mut json = None;
+        lint::shape(node, "content", lint::Shape::Map, &mut self.findings);
         for (media_type, entry) in node.get("content").map(|c| c.entries()).unwrap_or_default() {
             let schema = entry.get("schema");
             let binary = match &schema {
@@ -339,7 +342,16 @@ impl Operations<'_, '_> {
         builder: &str,
     ) -> Result<(Vec<SuccessResponse>, Vec<ErrorResponse>)> {
         let Some(responses) = op.get("responses") else {
-            return Err(Error::spec(op.location(), "an operation needs `responses`"));
+            // Required in 3.0; in 3.1, valid and doubtful.
+            if self.openapi_3_0 {
+                let message = "an operation needs `responses` (OpenAPI 3.0)".into();
+                self.findings.error(op, message);
+            } else {
+                let message =
+                    "the operation declares no `responses`: its call returns nothing".into();
+                self.findings.warn(op, message);
+            }
+            return Ok((Vec::new(), Vec::new()));
         };
         let mut ok = Vec::new();
         let mut errors = Vec::new();

@@ -108,6 +108,11 @@ impl<'a> Types<'a> {
     }
 
     /// The named type for a `$ref` target, defined on first use.
+    /// The type of the schema `node` of `components` (the name its references would give).
+    pub fn component(&mut self, node: &Node) -> Result<TypeRef> {
+        self.named(node)
+    }
+
     fn named(&mut self, target: &Node) -> Result<TypeRef> {
         let target = self.loader.deref(target)?;
         if let Some(name) = self.by_node.get(&target.key()) {
@@ -307,10 +312,19 @@ impl<'a> Types<'a> {
         let mut required: BTreeSet<String> = BTreeSet::new();
         let mut additional = schema.additional.clone();
         self.collect_members(schema, &mut properties, &mut required, &mut additional, 0)?;
+        let mut undeclared = Vec::new();
         if matches!(additional, Additional::Unspecified | Additional::Forbidden) {
             let declared: Vec<&str> = properties.iter().map(|m| m.wire.as_str()).collect();
-            let required: Vec<String> = required.iter().cloned().collect();
-            lint::required_without_property(&schema.node, &required, &declared, &mut self.findings);
+            undeclared = (required.iter())
+                .filter(|r| !declared.contains(&r.as_str()))
+                .cloned()
+                .collect();
+            lint::required_without_property(
+                &schema.node,
+                &undeclared,
+                &declared,
+                &mut self.findings,
+            );
         }
         let mut taken = BTreeSet::new();
         let mut fields = Vec::with_capacity(properties.len());
@@ -353,6 +367,7 @@ impl<'a> Types<'a> {
                 constructor: None,
             });
         }
+        fields.extend(raw_members(undeclared, &mut taken));
         let additional = match additional {
             Additional::Schema(n) => Some(self.type_of(&n, &format!("{name}Extra"))?),
             Additional::Any => Some(TypeRef::Json),
@@ -454,6 +469,27 @@ pub(super) fn schema_name(target: &Node) -> String {
 }
 
 /// The Rust shape of a field that is (or is not) always present.
+/// Fields for the members `required` names and no property declares (JSON Schema allows it):
+/// raw JSON, optional, so that a body without them still decodes.
+fn raw_members(wires: Vec<String>, taken: &mut BTreeSet<String>) -> Vec<Field> {
+    let field = |wire: String| Field {
+        presence: presence(false, false),
+        required: false,
+        nullable: false,
+        name: unique(value_name(&wire), taken),
+        doc: Some(format!(
+            "Required by the API, which gives no schema for `{wire}`: raw JSON."
+        )),
+        wire,
+        ty: TypeRef::Json,
+        read_only: false,
+        write_only: false,
+        boxed: false,
+        constructor: None,
+    };
+    wires.into_iter().map(field).collect()
+}
+
 pub fn presence(always: bool, nullable: bool) -> Presence {
     match (always, nullable) {
         (true, false) => Presence::Required,

@@ -52,7 +52,8 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
             pub mod events;
         }
     });
-    let call = call_type(features);
+    // A spec of models only has no calls: no `Call`, whose constructor would be unused.
+    let call = (!api.resources.is_empty()).then(|| call_type(features));
     let client_doc = doc(&paragraphs(&[
         Some(&format!("A client for the {title}.")),
         Some("Build one with [`Client::builder`]; it is cheap to clone and safe to share between tasks (clones share one connection pool)."),

@@ -35,7 +35,13 @@ pub fn lint(node: &Node, findings: &mut Findings) -> bool {
         findings.error(node, "a parameter must be a map".into());
         return false;
     };
-    unknown_members(node, map, PARAMETER_FIELDS, "parameter field", findings);
+    unknown_members(
+        node,
+        map,
+        PARAMETER_FIELDS,
+        ("parameter field", false),
+        findings,
+    );
     let usable = match (node.str("name"), node.str("in")) {
         (None, _) | (_, None) => {
             findings.error(node, "a parameter needs `name` and `in`".into());

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::analyze::lint::Findings;
+use crate::analyze::lint::{self, Findings, Shape};
 use crate::analyze::names::{type_name, value_name};
 use crate::diag::{Error, Result};
 use crate::load::{Loader, Node};
@@ -76,8 +76,14 @@ pub fn plan(
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in paths.map(|p| p.entries()).unwrap_or_default() {
         let item = loader.deref(&item)?;
+        if !well_shaped(&item, &format!("the path item of `{path}`"), findings) {
+            continue;
+        }
         for (key, method) in Method::ALL {
             let Some(op) = item.get(key) else { continue };
+            if !well_shaped(&op, &format!("the operation {key} `{path}`"), findings) {
+                continue;
+            }
             let tags = string_list(&op, "tags");
             if !include(&tags) || (op.flag("x-sdk-skip") && !include_skipped) {
                 continue;
@@ -127,6 +133,30 @@ pub fn plan(
     name_methods(&mut planned, findings)?;
     name_builders(&mut planned);
     Ok(planned)
+}
+
+/// Whether a path item or an operation (`what`) is a map, refusing it if not, and refusing
+/// members of the wrong shape (which would otherwise read as nothing).
+fn well_shaped(node: &Node, what: &str, findings: &mut Findings) -> bool {
+    if !node.value().is_object() {
+        let found = if node.value().is_array() {
+            "a list"
+        } else {
+            "a scalar"
+        };
+        findings.error(node, format!("{what} must be a map, not {found}"));
+        return false;
+    }
+    let members = [
+        ("parameters", Shape::List),
+        ("responses", Shape::Map),
+        ("tags", Shape::List),
+        ("security", Shape::List),
+        ("requestBody", Shape::Map),
+        ("servers", Shape::List),
+    ];
+    lint::shapes(node, &members, findings);
+    true
 }
 
 /// Makes method names unique within each resource without numbers.
