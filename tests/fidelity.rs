@@ -2,16 +2,17 @@
 //! upstream API (a temporary copy, with the code-sample references that point at files the
 //! snapshot leaves out removed); every GET with a JSON success response is called in static
 //! mode and in dynamic mode (a fixed seed; a second round with another seed in
-//! `scripts/fidelity-full`), and each body is decoded into
-//! the type the generated SDK returns for it, listing the members the type drops. Crafted
-//! bodies add what Prism cannot produce: subtypes of the base-schema unions.
+//! `scripts/fidelity-full`), and each body is decoded into the type the generated SDK
+//! returns for it, listing the members the type drops. Crafted bodies add what Prism cannot
+//! produce: subtypes of the base-schema unions.
 //!
 //! Webhooks too: each webhook's payload schema is served by Prism at a path added to the
 //! copy (the spec's examples), and json-schema-faker makes a payload from it with each seed
 //! (`common/fake_payloads.cjs`: two seeds here, eight in `scripts/fidelity-full`; every
 //! payload checked against the spec with ajv). Each payload, its `eventType` set to its
-//! event's, is decoded as its payload type (listing what it drops) and as an `Event`: the variant of its event type, written
-//! back exactly as received, equal to itself after a trip through JSON. Its payload written
+//! event's, is decoded as its payload type (listing what it drops) and as an `Event`: the
+//! variant of its event type, written back exactly as received, equal to itself after a
+//! trip through JSON. Its payload written
 //! from its fields (as a built event is) is compared with what was received, and an event
 //! type the SDK does not know must decode into `Unknown`, whole.
 //!
@@ -198,11 +199,15 @@ fn sibling_items<'a>(lines: impl Iterator<Item = &'a &'a str>, indent: usize) ->
         .any(|l| depth(l) == indent && l.trim_start().starts_with("items:"))
 }
 
+/// The full mode (`scripts/fidelity-full`), rather than CI's quick one.
+fn full_mode() -> bool {
+    std::env::var_os("REBILLY_FIDELITY_FULL").is_some()
+}
+
 /// The seeds of the generated webhook payloads: two in CI's quick mode, eight in the full
-/// mode (`scripts/fidelity-full`).
+/// mode.
 fn seeds() -> Vec<String> {
-    let full = std::env::var_os("REBILLY_FIDELITY_FULL").is_some();
-    let count = if full { 8 } else { 2 };
+    let count = if full_mode() { 8 } else { 2 };
     (1..=count).map(|n| format!("fidelity-{n}")).collect()
 }
 
@@ -315,9 +320,8 @@ fn every_response_of_the_upstream_api_decodes_with_nothing_dropped() {
     };
     // CI's quick mode has one dynamic round of responses; the full mode
     // (`scripts/fidelity-full`) a second, with the other seed, from a server of its own.
-    let full = std::env::var_os("REBILLY_FIDELITY_FULL").is_some();
     let mut servers = vec![start("fidelity-1", true), start("fidelity-1", false)];
-    if full {
+    if full_mode() {
         servers.push(start("fidelity-2", true));
     }
     let payloads = work.path().join("payloads.jsonl");

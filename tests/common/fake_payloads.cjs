@@ -16,8 +16,8 @@
 // property set to the branch's mapping key), every `allOf` merged
 // (@stoplight/json-schema-merge-allof, which Prism uses too), `not: {enum}` folded into the
 // `enum`, `format` dropped beside a `pattern`, `items: {}` for an array without (its
-// meaning in JSON Schema, which json-schema-faker refuses), `writeOnly` members left out (a server never
-// sends them). The body is then checked with ajv against the *original* schema, so nothing
+// meaning in JSON Schema, which json-schema-faker refuses), `writeOnly` members left out
+// (a server never sends them). The body is then checked with ajv against the *original* schema, so nothing
 // here can make an invalid body pass: an attempt that fails is retried with the next seed
 // (`<seed>/1`, `<seed>/2`, ...), and the number of attempts is reported.
 

@@ -158,6 +158,7 @@ async fn served(http: &rebilly_runtime::reqwest::Client, validating: &str, twin:
 }
 
 /// The payloads of one seed, from `fake_payloads.cjs`.
+#[derive(Default)]
 struct Generated {
     seed: String,
     payloads: Payloads,
@@ -178,12 +179,9 @@ fn generated(file: &str) -> Vec<Generated> {
         let round = match rounds.iter().position(|r| r.seed == seed) {
             Some(at) => &mut rounds[at],
             None => {
-                let (payloads, first, retried) = (Payloads::new(), 0, Vec::new());
                 rounds.push(Generated {
                     seed,
-                    payloads,
-                    first,
-                    retried,
+                    ..Generated::default()
                 });
                 rounds.last_mut().unwrap()
             }

@@ -333,7 +333,8 @@ pub fn shapes(parent: &Node, keys: &[(&str, Shape)], findings: &mut Findings) {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
+/// What a JSON value is, for messages: "a list", "a map", ...
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

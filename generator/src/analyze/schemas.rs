@@ -107,12 +107,12 @@ impl<'a> Types<'a> {
         result
     }
 
-    /// The named type for a `$ref` target, defined on first use.
     /// The type of the schema `node` of `components` (the name its references would give).
     pub fn component(&mut self, node: &Node) -> Result<TypeRef> {
         self.named(node)
     }
 
+    /// The named type for a `$ref` target, defined on first use.
     fn named(&mut self, target: &Node) -> Result<TypeRef> {
         let target = self.loader.deref(target)?;
         if let Some(name) = self.by_node.get(&target.key()) {
@@ -468,7 +468,6 @@ pub(super) fn schema_name(target: &Node) -> String {
     }
 }
 
-/// The Rust shape of a field that is (or is not) always present.
 /// Fields for the members `required` names and no property declares (JSON Schema allows it):
 /// raw JSON, optional, so that a body without them still decodes.
 fn raw_members(wires: Vec<String>, taken: &mut BTreeSet<String>) -> Vec<Field> {
@@ -490,6 +489,7 @@ fn raw_members(wires: Vec<String>, taken: &mut BTreeSet<String>) -> Vec<Field> {
     wires.into_iter().map(field).collect()
 }
 
+/// The Rust shape of a field that is (or is not) always present.
 pub fn presence(always: bool, nullable: bool) -> Presence {
     match (always, nullable) {
         (true, false) => Presence::Required,

@@ -139,11 +139,7 @@ pub fn plan(
 /// members of the wrong shape (which would otherwise read as nothing).
 fn well_shaped(node: &Node, what: &str, findings: &mut Findings) -> bool {
     if !node.value().is_object() {
-        let found = if node.value().is_array() {
-            "a list"
-        } else {
-            "a scalar"
-        };
+        let found = lint::kind(node.value());
         findings.error(node, format!("{what} must be a map, not {found}"));
         return false;
     }
