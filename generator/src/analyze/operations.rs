@@ -11,7 +11,7 @@ pub use plan::{plan, resource_names, string_list, Planned};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::lint::{self, Findings};
-use super::names::{type_name, unique, value_name};
+use super::names::{distinct, note_wire_name, type_name, value_name, Case, Wire};
 use super::schemas::Types;
 use crate::diag::{Error, Result, Warning};
 use crate::load::{Loader, Node};
@@ -83,13 +83,20 @@ impl Operations<'_, '_> {
         let security = self.security(&op)?;
         let pagination = paginated(&responses, &params);
 
+        let mut doc = tags.first().and_then(|t| self.tag_docs.get(t).cloned());
+        let group = (op.str("x-sdk-resource").map(str::to_string))
+            .or(tags.first().cloned())
+            .unwrap_or_else(|| "Operations".into());
+        if type_name(&group) != resource_name {
+            doc = note_wire_name(doc, &group);
+        }
         let resource = self
             .resources
             .entry(resource_name.clone())
             .or_insert_with(|| Resource {
                 accessor,
                 name: resource_name.clone(),
-                doc: tags.first().and_then(|t| self.tag_docs.get(t).cloned()),
+                doc,
                 operations: Vec::new(),
                 schemes: Vec::new(),
                 security_sets: Vec::new(),
@@ -125,7 +132,6 @@ impl Operations<'_, '_> {
         builder: &str,
         path: &str,
     ) -> Result<(Vec<Param>, bool)> {
-        let mut taken = BTreeSet::new();
         let mut params = Vec::new();
         let mut declares_accept = false;
         for (wire, location, node) in self.merged_params(op, shared)? {
@@ -152,9 +158,9 @@ impl Operations<'_, '_> {
                 declares_accept |= wire.eq_ignore_ascii_case("accept");
                 continue;
             }
-            let param = self.param(&node, wire, location, builder, &mut taken)?;
-            params.push(param);
+            params.push(self.param(&node, wire, location, builder)?);
         }
+        name_params(&mut params);
         // Path parameters first, in the order the template names them.
         let position = |p: &Param| match p.location {
             ParamLocation::Path => path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX),
@@ -199,7 +205,6 @@ impl Operations<'_, '_> {
         wire: String,
         location: ParamLocation,
         builder: &str,
-        taken: &mut BTreeSet<String>,
     ) -> Result<Param> {
         let schema = node.get("schema");
         if schema.is_none() {
@@ -218,13 +223,10 @@ impl Operations<'_, '_> {
                 .type_of(&s, &format!("{builder}{}", type_name(&wire)))?,
             None => TypeRef::String,
         };
-        let mut name = value_name(&wire);
-        if BUILDER_MEMBERS.contains(&name.as_str()) {
-            name = format!("{name}_{location:?}").to_lowercase();
-        }
         Ok(Param {
             argument: Argument::for_type(&ty),
-            name: unique(name, taken),
+            // Chosen with the operation's other parameters, by `name_params`.
+            name: String::new(),
             required: location == ParamLocation::Path || node.flag("required"),
             doc: node.str("description").map(str::to_string),
             wire,
@@ -507,6 +509,28 @@ fn paginated(responses: &[SuccessResponse], params: &[Param]) -> Option<Paginati
     })
 }
 
+/// Names an operation's parameters (setters and arguments), in the spec's order: distinct
+/// among themselves and from the builder's own members. A parameter whose name is taken
+/// is told apart by its location first (`id` in the path and in the query: `id`,
+/// `id_query`), and its docs say what the API calls it.
+fn name_params(params: &mut [Param]) {
+    let locations: Vec<String> = (params.iter())
+        .map(|p| format!("{:?}", p.location).to_lowercase())
+        .collect();
+    let wires: Vec<Wire> = (params.iter().zip(&locations))
+        .map(|(p, location)| Wire::with_context(&p.wire, location))
+        .collect();
+    let mut taken: BTreeSet<String> = BUILDER_MEMBERS.iter().map(|m| m.to_string()).collect();
+    let names = distinct(&wires, Case::Snake, &mut taken);
+    for (param, chosen) in params.iter_mut().zip(names) {
+        // Without a description, the setter's docs name the parameter as the API does.
+        if chosen.renamed && param.doc.is_some() {
+            param.doc = note_wire_name(param.doc.take(), &param.wire);
+        }
+        param.name = chosen.name;
+    }
+}
+
 /// Decisions about operations taken once type names are final: what each call returns, and
 /// the constants of the security requirements (named after their schemes, one per distinct
 /// requirement of a resource).
@@ -611,13 +635,14 @@ fn settle_output(op: &mut Operation) {
         .into_iter()
         .map(|m| {
             let subtype = m.media_type.rsplit('/').next().unwrap_or("other");
-            let mut name = value_name(subtype);
-            if taken.contains(&name) {
-                name = value_name(&format!("accept {subtype}"));
+            let mut wire = subtype.to_string();
+            if taken.contains(&value_name(&wire)) {
+                wire = format!("accept {subtype}");
             }
+            let chosen = distinct(&[Wire::new(&wire)], Case::Snake, &mut taken);
             Alternative {
                 media_type: m.media_type.clone(),
-                method_name: unique(name, &mut taken),
+                method_name: chosen.into_iter().next().expect("one name").name,
                 text: m.kind == MediaKind::Text,
             }
         })

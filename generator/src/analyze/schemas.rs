@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde_json::Value;
 
 use super::lint::{self, Findings};
-use super::names::{type_name, unique, value_name, variant_names};
+use super::names::{distinct, note_wire_name, type_name, variant_names, Case, Chosen, Wire};
 use crate::diag::{Result, Warning};
 use crate::load::{Loader, Node};
 use crate::model::{EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UntaggedVariant};
@@ -326,7 +326,10 @@ impl<'a> Types<'a> {
                 &mut self.findings,
             );
         }
-        let mut taken = BTreeSet::new();
+        let wires = (properties.iter().map(|m| m.wire.as_str()))
+            .chain(undeclared.iter().map(String::as_str));
+        let wires: Vec<Wire> = wires.map(Wire::new).collect();
+        let mut names = distinct(&wires, Case::Snake, &mut BTreeSet::new()).into_iter();
         let mut fields = Vec::with_capacity(properties.len());
         for Member {
             wire,
@@ -353,11 +356,19 @@ impl<'a> Types<'a> {
                 .or_else(|| target.as_ref().and_then(|t| t.description.clone()));
             let ty = self.type_of(&node, &format!("{name}{}", type_name(&wire)))?;
             let required = required.contains(&wire);
+            let Chosen {
+                name: field_name,
+                renamed,
+            } = names.next().expect("a name per member");
+            let doc = match renamed {
+                true => note_wire_name(doc, &wire),
+                false => doc,
+            };
             fields.push(Field {
                 presence: presence(required && !read_only && !write_only, nullable),
                 required,
                 nullable,
-                name: unique(value_name(&wire), &mut taken),
+                name: field_name,
                 wire,
                 ty,
                 doc,
@@ -367,7 +378,7 @@ impl<'a> Types<'a> {
                 constructor: None,
             });
         }
-        fields.extend(raw_members(undeclared, &mut taken));
+        fields.extend(raw_members(undeclared, names));
         let additional = match additional {
             Additional::Schema(n) => Some(self.type_of(&n, &format!("{name}Extra"))?),
             Additional::Any => Some(TypeRef::Json),
@@ -470,12 +481,12 @@ pub(super) fn schema_name(target: &Node) -> String {
 
 /// Fields for the members `required` names and no property declares (JSON Schema allows it):
 /// raw JSON, optional, so that a body without them still decodes.
-fn raw_members(wires: Vec<String>, taken: &mut BTreeSet<String>) -> Vec<Field> {
-    let field = |wire: String| Field {
+fn raw_members(wires: Vec<String>, names: impl Iterator<Item = Chosen>) -> Vec<Field> {
+    let field = |(wire, chosen): (String, Chosen)| Field {
         presence: presence(false, false),
         required: false,
         nullable: false,
-        name: unique(value_name(&wire), taken),
+        name: chosen.name,
         doc: Some(format!(
             "Required by the API, which gives no schema for `{wire}`: raw JSON."
         )),
@@ -486,7 +497,7 @@ fn raw_members(wires: Vec<String>, taken: &mut BTreeSet<String>) -> Vec<Field> {
         boxed: false,
         constructor: None,
     };
-    wires.into_iter().map(field).collect()
+    wires.into_iter().zip(names).map(field).collect()
 }
 
 /// The Rust shape of a field that is (or is not) always present.

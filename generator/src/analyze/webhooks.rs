@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::lint::Findings;
-use super::names::{unique, value_name, variant_names};
+use super::names::{distinct, variant_names, Case, Wire};
 use super::operations::{is_json, resource_names, string_list};
 use super::schemas::{schema_name, Types};
 use crate::diag::{Result, Warning};
@@ -143,8 +143,13 @@ fn name(webhooks: &mut [Webhook]) {
     let types: Vec<&str> = webhooks.iter().map(|w| w.event_type.as_str()).collect();
     let variants = variant_names(&types, EVENT_VARIANTS);
     let mut taken: BTreeSet<String> = EVENT_METHODS.iter().map(|m| m.to_string()).collect();
-    for (webhook, variant) in webhooks.iter_mut().zip(variants) {
-        webhook.constructor = unique(value_name(&variant), &mut taken);
+    let wires: Vec<Wire> = variants
+        .iter()
+        .map(|v| Wire::with_context(v, "event"))
+        .collect();
+    let constructors = distinct(&wires, Case::Snake, &mut taken);
+    for ((webhook, variant), constructor) in webhooks.iter_mut().zip(variants).zip(constructors) {
+        webhook.constructor = constructor.name;
         webhook.variant = variant;
     }
 }

@@ -41,18 +41,30 @@ const CLIENT_MEMBERS: &[&str] = &[
     "clone",
     "fmt",
     "from",
+    // File names: the module root (`mod.rs`, `lib.rs` in a crate), and names Windows
+    // reserves for devices, which no module file may take.
+    "mod",
+    "lib",
+    "main",
+    "con",
+    "prn",
+    "aux",
+    "nul",
 ];
 const ROOT_TYPES: &[&str] = &["Client", "Call", "SERVERS"];
 
 /// The resource type name for a tag or `x-sdk-resource` value, and its accessor: `Api` is
-/// appended where the name is one the generated code uses itself (a tag `Client`, `Types`).
+/// appended where the name is one the generated code uses itself (a tag `Client`, `Types`),
+/// or whose cargo feature is one the crate has anyway (`tracing`, `default`).
 pub fn resource_names(group: &str) -> (String, String) {
     let mut name = type_name(group);
     let taken = |name: &str| {
         ROOT_TYPES.contains(&name)
             || crate::analyze::names::RESERVED_TYPE_NAMES.contains(&name)
             || crate::analyze::names::RUNTIME_NAMES.contains(&name)
-            || CLIENT_MEMBERS.contains(&value_name(name).as_str())
+            || CLIENT_MEMBERS.contains(&crate::model::bare(&value_name(name)))
+            || crate::analyze::names::CRATE_FEATURES
+                .contains(&crate::emit::feature_name(&value_name(name)).as_str())
     };
     if taken(&name) {
         name.push_str("Api");

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Types;
-use crate::analyze::names::{type_name, unique};
+use crate::analyze::names::{located, provisional, type_name, Case};
 use crate::diag::Warning;
 use crate::load::Node;
 use crate::model::{TypeDef, TypeKind};
@@ -25,7 +25,7 @@ impl Types<'_> {
     /// A provisional name for a new type (unique, possibly numbered), recorded with its origin
     /// so that [`Types::final_names`] can name every type without numbers.
     pub(super) fn new_name(&mut self, base: String, named_after: Option<&Node>) -> String {
-        let name = unique(base.clone(), &mut self.names);
+        let name = provisional(base.clone(), &mut self.names);
         let origin = match named_after {
             Some(node) => Origin::Named {
                 base,
@@ -81,7 +81,7 @@ impl Types<'_> {
             let chosen = candidates.into_iter().find(|c| taken.insert(c.clone()));
             let chosen = chosen.unwrap_or_else(|| {
                 collisions.push(kept[name].origin.clone());
-                unique(base.clone(), &mut taken)
+                located(base, key, Case::Camel, &mut taken)
             });
             map.insert(name.clone(), chosen);
         }
@@ -106,14 +106,15 @@ impl Types<'_> {
                 .find(|c| taken.insert(c.clone()));
             let chosen = chosen.unwrap_or_else(|| {
                 collisions.push(def.origin.clone());
-                unique(base.clone(), &mut taken)
+                let at = format!("{}#{}", def.origin.file.display(), def.origin.pointer);
+                located(&base, &at, Case::Camel, &mut taken)
             });
             map.insert(name.clone(), chosen);
         }
         for location in collisions {
             self.warnings.push(Warning {
                 location,
-                message: "no name of its own could be derived for this type; it has a number"
+                message: "no name of its own could be derived for this type; it is named after its location in the spec"
                     .into(),
             });
         }

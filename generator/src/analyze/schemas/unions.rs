@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::analyze::names::{type_name, unique, variant_names};
+use crate::analyze::names::{distinct, type_name, variant_names, Case, Wire};
 use crate::diag::Result;
 use crate::load::Node;
 use crate::model::{TaggedVariant, TypeKind, TypeRef, UntaggedVariant};
@@ -193,8 +193,7 @@ impl Types<'_> {
         members: &[Node],
         rest: Option<&Schema>,
     ) -> Result<TypeKind> {
-        let mut taken = BTreeSet::new();
-        let mut variants = Vec::new();
+        let mut read = Vec::new();
         for (i, m) in members.iter().enumerate() {
             let label = self.member_label(m, i)?;
             let ty = match rest {
@@ -208,11 +207,19 @@ impl Types<'_> {
                 TypeRef::Nullable(_) => "Nullable".into(),
                 other => format!("{other:?}"),
             };
-            variants.push(UntaggedVariant {
-                name: unique(base, &mut taken),
-                ty,
-            });
+            read.push((ty, base, label));
         }
+        // Two members of the same type (two arrays) are told apart by their labels.
+        let wires: Vec<Wire> = (read.iter())
+            .map(|(_, base, label)| Wire::with_context(base, label))
+            .collect();
+        let names = distinct(&wires, Case::Camel, &mut BTreeSet::new());
+        let variants = (read.into_iter().zip(names))
+            .map(|((ty, ..), chosen)| UntaggedVariant {
+                name: chosen.name,
+                ty,
+            })
+            .collect();
         Ok(TypeKind::Untagged { variants })
     }
 
