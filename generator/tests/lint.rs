@@ -282,7 +282,7 @@ fn enum_values_that_differ_in_case_or_name_the_catch_all_keep_distinct_names() {
         names,
         [
             "CreditNotProcessed",
-            "CREDIT_NOT_PROCESSED",
+            "CreditNotProcessedUpper",
             "UnknownValue",
             "V127",
             "V12_7"
