@@ -60,7 +60,6 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         filter.include_skipped,
         &mut findings,
     )?;
-    let groups = operations::group_accessors(&planned);
     let mut types = Types::new(loader);
     let no_paths = root.get("paths").is_none_or(|p| p.entries().is_empty());
     let mut ops = Operations {
@@ -85,7 +84,6 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         types: &mut types,
         findings: &mut findings,
         accessors: webhooks::accessors(&resources),
-        groups,
     };
     let hooks = reading.read(root.get("webhooks"), &include, filter.include_skipped)?;
     if no_paths && hooks.is_empty() {

@@ -6,7 +6,7 @@
 mod params;
 mod plan;
 
-pub use plan::{group_accessors, plan, resource_names, string_list, Planned};
+pub use plan::{plan, resource_names, string_list, Planned};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,7 +62,6 @@ impl Operations<'_, '_> {
             op,
             tags,
             id,
-            group,
             resource: resource_name,
             accessor,
             method_name,
@@ -85,6 +84,9 @@ impl Operations<'_, '_> {
         let pagination = paginated(&responses, &params);
 
         let mut doc = tags.first().and_then(|t| self.tag_docs.get(t).cloned());
+        let group = (op.str("x-sdk-resource").map(str::to_string))
+            .or(tags.first().cloned())
+            .unwrap_or_else(|| "Operations".into());
         if type_name(&group) != resource_name {
             doc = note_wire_name(doc, &group);
         }

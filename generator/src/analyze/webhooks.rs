@@ -27,8 +27,6 @@ pub struct Reading<'a, 'b> {
     pub(super) findings: &'b mut Findings,
     /// The SDK's resources, by accessor: a webhook of the same group belongs to it.
     pub(super) accessors: BTreeSet<String>,
-    /// The accessor of each group's resource, by group (see `operations::group_accessors`).
-    pub(super) groups: BTreeMap<String, String>,
 }
 
 impl Reading<'_, '_> {
@@ -94,7 +92,7 @@ impl Reading<'_, '_> {
             .or(tags.first().map(String::as_str))
             .unwrap_or("Operations")
             .to_string();
-        let accessor = (self.groups.get(&tag).cloned()).unwrap_or_else(|| resource_names(&tag).1);
+        let accessor = resource_names(&tag).1;
         Ok(Webhook {
             payload: self.payload(&event_type, op)?,
             group: self.accessors.contains(&accessor).then_some(accessor),

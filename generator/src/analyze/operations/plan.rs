@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::analyze::lint::{self, Findings, Shape};
-use crate::analyze::names::{distinct, type_name, value_name, Case, Wire};
+use crate::analyze::names::{type_name, value_name};
 use crate::diag::{Error, Result};
 use crate::load::{Loader, Node};
 use crate::model::Method;
@@ -20,8 +20,6 @@ pub struct Planned {
     pub(super) op: Node,
     pub(super) tags: Vec<String>,
     pub(super) id: String,
-    /// The `x-sdk-resource` or first tag the operation is grouped by.
-    pub(super) group: String,
     pub(super) resource: String,
     /// The resource's accessor on the client (and its module's name).
     pub(super) accessor: String,
@@ -118,10 +116,9 @@ pub fn plan(
             let group = op
                 .str("x-sdk-resource")
                 .or(tags.first().map(String::as_str))
-                .unwrap_or("Operations")
-                .to_string();
-            let (resource, accessor) = resource_names(&group);
-            if resource != type_name(&group)
+                .unwrap_or("Operations");
+            let (resource, accessor) = resource_names(group);
+            if resource != type_name(group)
                 && !planned.iter().any(|p: &Planned| p.resource == resource)
             {
                 let at = op.get("x-sdk-resource").unwrap_or_else(|| op.clone());
@@ -138,7 +135,6 @@ pub fn plan(
                 op,
                 tags,
                 id,
-                group,
                 resource,
                 accessor,
                 builder_name: String::new(),
@@ -146,39 +142,9 @@ pub fn plan(
             });
         }
     }
-    name_groups(&mut planned);
     name_methods(&mut planned, findings)?;
     name_builders(&mut planned);
     Ok(planned)
-}
-
-/// Groups whose names convert alike (`fooBar`, `foo-bar`) stay apart: each but the first
-/// (or the one spelt as its type) is named after its spelling (`FooBarKebab`), never
-/// merged into the other's resource.
-fn name_groups(planned: &mut [Planned]) {
-    let mut groups: Vec<String> = Vec::new();
-    for p in planned.iter() {
-        if !groups.contains(&p.group) {
-            groups.push(p.group.clone());
-        }
-    }
-    let wires: Vec<Wire> = groups.iter().map(|g| Wire::new(g)).collect();
-    let chosen = distinct(&wires, Case::Camel, &mut BTreeSet::new());
-    for p in planned.iter_mut() {
-        let Some(i) = groups.iter().position(|g| g == &p.group) else {
-            continue;
-        };
-        if chosen[i].renamed {
-            (p.resource, p.accessor) = resource_names(&chosen[i].name);
-        }
-    }
-}
-
-/// The accessor of each group's resource, by group: what a webhook of that group belongs to.
-pub fn group_accessors(planned: &[Planned]) -> BTreeMap<String, String> {
-    (planned.iter())
-        .map(|p| (p.group.clone(), p.accessor.clone()))
-        .collect()
 }
 
 /// Whether a path item or an operation (`what`) is a map, refusing it if not, and refusing
