@@ -151,8 +151,14 @@ fn adds_no_shape(node: &Node) -> bool {
 /// A `oneOf`/`anyOf` member that only constrains its parent object: which of the parent's
 /// properties are required, and which must be absent (`not: {}`), e.g. "either `plan` or
 /// `planId`". A union of such members leaves the parent's shape as it is.
-fn is_constraint_only(node: &Node) -> bool {
-    keys_within(node, &[DOC_ONLY, &["required", "properties"]])
+fn is_constraint_only(node: &Node, parent_is_object: bool) -> bool {
+    // `type: object` repeats what an object parent says (GitHub's `{type: object,
+    // maxProperties: 0}` beside `{required: [content]}`).
+    let object_keys: &[&str] = match parent_is_object && node.str("type") == Some("object") {
+        true => &["type", "minProperties", "maxProperties"],
+        false => &["minProperties", "maxProperties"],
+    };
+    keys_within(node, &[DOC_ONLY, &["required", "properties"], object_keys])
         && node.get("properties").is_none_or(|props| {
             props
                 .entries()
@@ -229,8 +235,10 @@ impl Schema {
         let mut one_of = strip_null(list("oneOf"));
         let mut any_of = strip_null(list("anyOf"));
         // Unions that only say which of the parent's properties go together are no union.
+        let is_object =
+            v.get("properties").is_some() || v.get("type") == Some(&Value::from("object"));
         for members in [&mut one_of, &mut any_of] {
-            if !members.is_empty() && members.iter().all(is_constraint_only) {
+            if !members.is_empty() && members.iter().all(|m| is_constraint_only(m, is_object)) {
                 members.clear();
             }
         }

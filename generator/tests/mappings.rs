@@ -474,3 +474,24 @@ fn an_all_of_member_can_undo_read_only() {
     let kind = field(&g, "PostCredentialRequest", "type");
     assert!(!kind.read_only, "{kind:?}");
 }
+
+/// An `anyOf` whose members only say which of the object's own members must be there, or
+/// that it may be empty (`{type: object, maxProperties: 0}`), is validation, not a union:
+/// the type is the struct of its properties (GitHub's gist files; before, a union of raw
+/// JSON values, with no warning).
+#[test]
+fn constraint_only_any_of_keeps_the_struct() {
+    let schemas = "    Thing:
+      type: object
+      properties:
+        content: {type: string}
+        filename: {type: string, nullable: true}
+      anyOf:
+        - required: [content]
+        - required: [filename]
+        - {type: object, maxProperties: 0}";
+    let g = gen(&[("openapi.yaml", &spec("3.0.3", THING_PATH, schemas))]);
+    assert_eq!(field(&g, "Thing", "content").ty, TypeRef::String);
+    assert_eq!(field(&g, "Thing", "filename").ty, TypeRef::String);
+    assert!(g.warnings.is_empty(), "{:?}", g.warnings);
+}
