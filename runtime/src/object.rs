@@ -426,6 +426,11 @@ macro_rules! string_enum {
                 }
             }
         }
+        impl $crate::untagged::Known for $name {
+            fn is_known(&self) -> bool {
+                !::core::matches!(self, Self::Unknown(_))
+            }
+        }
         impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{doc, ident, rust_type};
 use crate::model::{
-    bare, Api, Argument, EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind,
+    bare, Api, Argument, EnumVariant, Field, Presence, TaggedVariant, TypeDef, TypeKind, TypeRef,
     UntaggedVariant,
 };
 
@@ -46,6 +46,7 @@ fn struct_derives(default: bool) -> TokenStream {
 /// An untagged union: written as its variant is, read into the variant that keeps every
 /// member of the value (see the runtime's `untagged`), not serde's first that fits.
 fn untagged(
+    api: &Api,
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     variants: &[UntaggedVariant],
@@ -56,9 +57,14 @@ fn untagged(
         let d = doc(&format!("A value of the `{v}` shape."));
         quote! { #d #v(#t), }
     });
+    // A string enum's unknown value fits less well than a later variant that knows it.
     let attempts = variants.iter().map(|v| {
+        let attempt = match is_string_enum(api, &v.ty) {
+            true => quote!(attempt_known),
+            false => quote!(attempt),
+        };
         let v = ident(&v.name);
-        quote!(|value| ::rebilly_runtime::untagged::attempt(value, Self::#v),)
+        quote!(|value| ::rebilly_runtime::untagged::#attempt(value, Self::#v),)
     });
     let writes = variants.iter().map(|v| {
         let v = ident(&v.name);
@@ -88,6 +94,22 @@ fn untagged(
             }
         },
     ]
+}
+
+/// `ty` is a string enum, by name or through aliases.
+fn is_string_enum(api: &Api, ty: &TypeRef) -> bool {
+    let mut ty = ty;
+    for _ in 0..8 {
+        let TypeRef::Named(name) = ty else {
+            return false;
+        };
+        match api.types.get(name).map(|d| &d.kind) {
+            Some(TypeKind::StringEnum { .. }) => return true,
+            Some(TypeKind::Alias(inner)) => ty = inner,
+            _ => return false,
+        }
+    }
+    false
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> (Vec<TokenStream>, Option<String>) {
@@ -132,7 +154,7 @@ fn type_def(api: &Api, def: &TypeDef) -> (Vec<TokenStream>, Option<String>) {
             let (items, table) = tagged(api, &name, &docs, tag, variants);
             (items, Some(table))
         }
-        TypeKind::Untagged { variants } => (untagged(&name, &docs, variants), None),
+        TypeKind::Untagged { variants } => (untagged(api, &name, &docs, variants), None),
     }
 }
 
