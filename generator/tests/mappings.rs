@@ -495,3 +495,71 @@ fn constraint_only_any_of_keeps_the_struct() {
     assert_eq!(field(&g, "Thing", "filename").ty, TypeRef::String);
     assert!(g.warnings.is_empty(), "{:?}", g.warnings);
 }
+
+/// Follows aliases from the type of `Thing.wire` to what it names.
+fn resolved<'a>(g: &'a Generated, wire: &str) -> &'a TypeKind {
+    let mut ty = &field(g, "Thing", wire).ty;
+    loop {
+        let TypeRef::Named(name) = ty else {
+            panic!("{wire}: {ty:?} is not a named type")
+        };
+        match &g.api.types[name].kind {
+            TypeKind::Alias(inner @ TypeRef::Named(_)) => ty = inner,
+            kind => return kind,
+        }
+    }
+}
+
+/// An `allOf` of non-objects is the type its members have in common, not an empty struct;
+/// one no value satisfies, the schema `false`, a union member an earlier variant always
+/// reads first, and a non-object member beside members with properties are warned about,
+/// each at its own pointer.
+#[test]
+fn all_of_scalars_and_never_read_schemas() {
+    let schemas = "    Thing:
+      type: object
+      properties:
+        unit: {allOf: [{$ref: '#/components/schemas/Unit'}, {type: string}]}
+        count: {allOf: [{type: number}, {type: integer, format: int32}]}
+        code: {allOf: [{type: string}, {enum: [a, b]}, {enum: [b, c]}]}
+        never: {allOf: [{type: string}, {type: integer}]}
+        nothing: false
+        when: {oneOf: [{type: string}, {type: string, format: date-time}]}
+        mixed: {allOf: [{properties: {a: {type: string}}}, {type: string}]}
+    Unit: {type: string, enum: [day, month]}";
+    let g = gen(&[("openapi.yaml", &spec("3.1.0", THING_PATH, schemas))]);
+    let TypeKind::StringEnum { variants } = resolved(&g, "unit") else {
+        panic!("unit is not the Unit enum")
+    };
+    assert_eq!(variants.len(), 2);
+    assert_eq!(resolved(&g, "count"), &TypeKind::Alias(TypeRef::I32));
+    let TypeKind::StringEnum { variants } = resolved(&g, "code") else {
+        panic!("code is not an enum")
+    };
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    assert_eq!(wires, ["b"]);
+    assert_eq!(resolved(&g, "never"), &TypeKind::Alias(TypeRef::Json));
+    assert_eq!(field(&g, "Thing", "nothing").ty, TypeRef::Json);
+    let warned = |pointer: &str, words: &str| {
+        g.warnings
+            .iter()
+            .any(|w| w.location.to_string().contains(pointer) && w.message.contains(words))
+    };
+    assert!(
+        warned("/properties/never", "no type in common"),
+        "{:?}",
+        g.warnings
+    );
+    assert!(warned("/properties/nothing", "`false`"), "{:?}", g.warnings);
+    assert!(
+        warned("/properties/when/oneOf/1", "never read"),
+        "{:?}",
+        g.warnings
+    );
+    assert!(
+        warned("/properties/mixed/allOf/1", "not an object"),
+        "{:?}",
+        g.warnings
+    );
+    assert_eq!(g.warnings.len(), 4, "{:?}", g.warnings);
+}

@@ -1,9 +1,12 @@
 //! Schemas → named types and type references.
 //!
-//! Unions (tagged, untagged, distributed over `allOf`) are in [`unions`]; the final naming
+//! Unions (tagged, untagged, distributed over `allOf`) are in [`unions`]; an `allOf` of
+//! non-objects in [`scalars`]; the final naming
 //! pass, which gives every type a name without numbers, in [`naming`].
 
 mod naming;
+mod scalars;
+mod shadowing;
 mod unions;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -147,6 +150,8 @@ impl<'a> Types<'a> {
             self.tagged(&name, schema, disc, &[], None)?
         } else if let Some(kind) = self.distributed(&name, schema)? {
             kind
+        } else if let Some(kind) = self.scalar_all_of(&name, schema)? {
+            kind
         } else if let Some(variants) = string_enum(schema) {
             TypeKind::StringEnum { variants }
         } else if schema.is_object_like() {
@@ -186,6 +191,13 @@ impl<'a> Types<'a> {
 
     /// Types that need no definition of their own: primitives, arrays, maps.
     fn plain(&mut self, schema: &Schema, hint: &str) -> Result<TypeRef> {
+        if schema.node.value() == &Value::Bool(false) {
+            self.warn(
+                &schema.node,
+                "the schema `false` allows no value; using serde_json::Value",
+            );
+            return Ok(TypeRef::Json);
+        }
         if schema.has_not && schema.types.is_empty() {
             self.warn(
                 &schema.node,
@@ -426,6 +438,10 @@ impl<'a> Types<'a> {
             if !m.one_of.is_empty() || !m.any_of.is_empty() {
                 self.warn(&member, "oneOf/anyOf inside allOf is not merged; its members are left out of the struct");
             }
+            if !m.types.is_empty() && !m.types.contains(&JsonType::Object) {
+                let message = format!("this allOf member is not an object ({}), but another member has properties; the struct leaves it out", type_list(&m.types));
+                self.warn(&member, &message);
+            }
             if matches!(additional, Additional::Unspecified) {
                 *additional = m.additional.clone();
             }
@@ -522,6 +538,15 @@ fn needs_definition(schema: &Schema) -> bool {
 }
 
 /// The variants of a string enum, if the schema is one.
+/// `string, integer` for a warning.
+fn type_list(types: &[JsonType]) -> String {
+    let names: Vec<String> = types
+        .iter()
+        .map(|t| format!("{t:?}").to_lowercase())
+        .collect();
+    names.join(", ")
+}
+
 fn string_enum(schema: &Schema) -> Option<Vec<EnumVariant>> {
     let values = schema.enum_values.as_ref()?;
     if values.is_empty() || !values.iter().all(Value::is_string) {

@@ -214,12 +214,13 @@ impl Types<'_> {
             .map(|(_, base, label)| Wire::with_context(base, label))
             .collect();
         let names = distinct(&wires, Case::Camel, &mut BTreeSet::new());
-        let variants = (read.into_iter().zip(names))
+        let variants: Vec<UntaggedVariant> = (read.into_iter().zip(names))
             .map(|((ty, ..), chosen)| UntaggedVariant {
                 name: chosen.name,
                 ty,
             })
             .collect();
+        self.warn_shadowed(members, &variants);
         Ok(TypeKind::Untagged { variants })
     }
 
