@@ -334,3 +334,35 @@ fn parameter_styles_the_spec_leaves_undefined_are_warnings() {
     let strict = try_gen(&spec, &Filter::default()).unwrap().strict();
     assert!(strict.is_err());
 }
+
+/// OpenAPI: a path parameter's `required` "is REQUIRED and its value MUST be true".
+#[test]
+fn a_path_parameter_must_be_required() {
+    let spec = format!("{HEAD}paths:\n  /things/{{id}}/{{part}}:\n    get:\n      operationId: GetThing\n      parameters:\n        - {{name: id, in: path, required: false, schema: {{type: string}}}}\n        - {{name: part, in: path, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}\n");
+    let e = error(&spec);
+    assert!(e.starts_with("2 error(s) in the spec"), "{e}");
+    for expected in [
+        "parameters/0/required (line 8): a path parameter must say `required: true`",
+        "parameters/1 (line 9): a path parameter must say `required: true`",
+    ] {
+        assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
+    }
+}
+
+/// `nullable` is 3.0's; 3.1 (JSON Schema 2020-12) has no such keyword. A 3.1 spec that says
+/// it is read as 3.0 would, with a warning; a 3.0 spec says it without one.
+#[test]
+fn nullable_in_3_1_is_a_warning_and_in_3_0_is_not() {
+    let schema = "type: object\nproperties:\n  note: {type: string, nullable: true}";
+    let g = gen(&with_schema(schema));
+    let w = warnings(&g);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("properties/note/nullable (line 15)")
+                && w.contains("`nullable` is an OpenAPI 3.0 keyword, not a 3.1 one")),
+        "{w:?}"
+    );
+    assert_eq!(w.len(), 1, "{w:?}");
+    let g = gen(&with_schema(schema).replace("openapi: 3.1.0", "openapi: 3.0.3"));
+    assert!(g.warnings.is_empty(), "{:?}", warnings(&g));
+}

@@ -191,8 +191,9 @@ pub(crate) fn did_you_mean(found: Option<&str>) -> String {
     found.map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
 }
 
-/// Checks one schema object: its keywords, `type`, `format` and `required`.
-pub fn schema(node: &Node, findings: &mut Findings) {
+/// Checks one schema object of an OpenAPI 3.0 (`openapi_3_0`) or 3.1 spec: its keywords,
+/// `type`, `format` and `required`.
+pub fn schema(node: &Node, openapi_3_0: bool, findings: &mut Findings) {
     let map = match node.value() {
         Value::Object(map) => map,
         Value::Bool(_) => return,
@@ -209,6 +210,12 @@ pub fn schema(node: &Node, findings: &mut Findings) {
     };
     // A reference object's siblings are read like any schema's (3.1), so they are linted too.
     unknown_members(node, map, KEYWORDS, ("schema keyword", true), findings);
+    if !openapi_3_0 {
+        if let Some(n) = node.get("nullable") {
+            let message = "`nullable` is an OpenAPI 3.0 keyword, not a 3.1 one (3.1 writes `type: [T, 'null']`); it is honoured as 3.0 reads it";
+            findings.warn(&n, message.into());
+        }
+    }
     if let Some(t) = node.get("type") {
         let names: Vec<&Value> = match t.value() {
             Value::Array(items) => items.iter().collect(),

@@ -60,7 +60,7 @@ pub fn analyze(loader: &Loader, entry: &Path, filter: &Filter) -> Result<Analysi
         filter.include_skipped,
         &mut findings,
     )?;
-    let mut types = Types::new(loader);
+    let mut types = Types::new(loader, openapi_3_0);
     let no_paths = root.get("paths").is_none_or(|p| p.entries().is_empty());
     let mut ops = Operations {
         loader,

@@ -50,11 +50,13 @@ pub struct Types<'a> {
     origins: Vec<(String, Origin)>,
     /// The types being defined, innermost last: the parent of an inline schema.
     defining: Vec<String>,
+    /// The spec is OpenAPI 3.0 (else 3.1), whose schema keywords differ.
+    openapi_3_0: bool,
 }
 
 impl<'a> Types<'a> {
-    /// No types yet.
-    pub fn new(loader: &'a Loader) -> Self {
+    /// No types yet, for a spec of OpenAPI 3.0 (`openapi_3_0`) or 3.1.
+    pub fn new(loader: &'a Loader, openapi_3_0: bool) -> Self {
         Types {
             loader,
             defs: BTreeMap::new(),
@@ -70,6 +72,7 @@ impl<'a> Types<'a> {
             depth: 0,
             origins: Vec::new(),
             defining: Vec::new(),
+            openapi_3_0,
         }
     }
 
@@ -169,9 +172,10 @@ impl<'a> Types<'a> {
     fn read(&mut self, node: &Node) -> Schema {
         if self.linted.insert(node.key()) {
             let findings = &mut self.findings;
+            let openapi_3_0 = self.openapi_3_0;
             self.loader
                 .clock()
-                .time(Stage::Lint, || lint::schema(node, findings));
+                .time(Stage::Lint, || lint::schema(node, openapi_3_0, findings));
         }
         Schema::read(node)
     }

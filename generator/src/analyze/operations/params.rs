@@ -59,7 +59,15 @@ pub fn lint(node: &Node, findings: &mut Findings) -> bool {
             );
             false
         }
-        _ => true,
+        (Some(_), Some(location)) => {
+            if location == "path" && node.value().get("required") != Some(&Value::Bool(true)) {
+                let at = node.get("required").unwrap_or_else(|| node.clone());
+                let message =
+                    "a path parameter must say `required: true` (OpenAPI: the value MUST be true)";
+                findings.error(&at, message.into());
+            }
+            true
+        }
     };
     if let Some(style) = node.get("style") {
         let name = style.value().as_str().unwrap_or_default();
