@@ -140,8 +140,9 @@ fn property(text: &str, name: &str, edit: impl Fn(&[&str]) -> Vec<String>) -> St
     out.join("\n") + "\n"
 }
 
+/// A field removed (major), added as optional (minor) or as required (major).
 #[test]
-fn constructed_changes_one_per_kind() {
+fn constructed_changes_of_fields() {
     let credential = "components/schemas/CustomerCredential.yaml";
 
     let removed = against_base(credential, |t| {
@@ -178,6 +179,12 @@ fn constructed_changes_one_per_kind() {
         "{required:#?}"
     );
     assert_eq!(required.verdict(), Some(Severity::Major));
+}
+
+/// A field made nullable is major; a new enum value is minor.
+#[test]
+fn constructed_changes_of_types_and_values() {
+    let credential = "components/schemas/CustomerCredential.yaml";
 
     let nullable = against_base(credential, |t| {
         property(t, "username", |lines| {
@@ -209,6 +216,12 @@ fn constructed_changes_one_per_kind() {
             .any(|l| l.starts_with("minor types::") && l.contains("variant added (`organization`")),
         "{variant:#?}"
     );
+}
+
+/// A field's documentation, an alias spelled out, and a comment: patch, nothing, nothing.
+#[test]
+fn constructed_changes_that_keep_the_api() {
+    let credential = "components/schemas/CustomerCredential.yaml";
 
     // A field whose type is spelled through an alias (`pub type CustomerId = String`) and
     // then directly: the same type, so no change of type.

@@ -374,7 +374,24 @@ fn output_text(o: &Output) -> String {
     }
 }
 
+/// Every change to one method of a resource: its arguments and setters, its body, what it
+/// returns and calls, the credentials it accepts, and its documentation.
 fn operation(
+    item: &str,
+    o: &Operation,
+    n: &Operation,
+    aliases: Aliases,
+    add: &mut impl FnMut(Severity, String, String),
+) {
+    param_changes(item, o, n, aliases, add);
+    body_changes(item, o, n, aliases, add);
+    call_changes(item, o, n, aliases, add);
+    security_changes(item, o, n, add);
+    doc_changes(item, o, n, add);
+}
+
+/// Arguments and setters removed, added, made required or optional, retyped or redocumented.
+fn param_changes(
     item: &str,
     o: &Operation,
     n: &Operation,
@@ -429,6 +446,16 @@ fn operation(
             );
         }
     }
+}
+
+/// The request body removed, added or retyped.
+fn body_changes(
+    item: &str,
+    o: &Operation,
+    n: &Operation,
+    aliases: Aliases,
+    add: &mut impl FnMut(Severity, String, String),
+) {
     match (&o.body, &n.body) {
         (Some(_), None) => add(Severity::Major, item.into(), "request body removed".into()),
         (None, Some(b)) if b.required => add(
@@ -448,6 +475,16 @@ fn operation(
         ),
         _ => {}
     }
+}
+
+/// What the method returns, and the method and path it calls.
+fn call_changes(
+    item: &str,
+    o: &Operation,
+    n: &Operation,
+    aliases: Aliases,
+    add: &mut impl FnMut(Severity, String, String),
+) {
     if !aliases.same_output(&o.output, &n.output) {
         add(
             Severity::Major,
@@ -472,6 +509,15 @@ fn operation(
             ),
         );
     }
+}
+
+/// The credentials (security alternatives) the method accepts.
+fn security_changes(
+    item: &str,
+    o: &Operation,
+    n: &Operation,
+    add: &mut impl FnMut(Severity, String, String),
+) {
     let accepts = |op: &Operation| -> Vec<String> {
         op.security
             .iter()
@@ -503,6 +549,15 @@ fn operation(
             format!("also accepts {}", list(&added)),
         );
     }
+}
+
+/// The summary, description and documented errors.
+fn doc_changes(
+    item: &str,
+    o: &Operation,
+    n: &Operation,
+    add: &mut impl FnMut(Severity, String, String),
+) {
     let errors = |op: &Operation| {
         op.errors
             .iter()
