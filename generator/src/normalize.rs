@@ -171,78 +171,15 @@ impl Schema {
     /// Reads the schema at `node` (which must not itself be resolved further here).
     pub fn read(node: &Node) -> Schema {
         let v = node.value();
-        let mut nullable = node.flag("nullable");
-        let mut types = Vec::new();
-        match v.get("type") {
-            Some(Value::String(t)) if t == "null" => nullable = true,
-            Some(Value::String(t)) => types.extend(JsonType::parse(t)),
-            Some(Value::Array(ts)) => {
-                for t in ts.iter().filter_map(Value::as_str) {
-                    if t == "null" {
-                        nullable = true;
-                    } else {
-                        types.extend(JsonType::parse(t));
-                    }
-                }
-            }
-            _ => {}
-        }
-        let mut enum_values = v
-            .get("enum")
-            .and_then(Value::as_array)
-            .cloned()
-            .or_else(|| v.get("const").map(|c| vec![c.clone()]));
-        if let Some(values) = &mut enum_values {
-            if values.iter().any(Value::is_null) {
-                nullable = true;
-                values.retain(|x| !x.is_null());
-            }
-        }
-        let list = |key: &str| node.get(key).map(|n| n.items()).unwrap_or_default();
-        let mut all_of: Vec<Node> = list("allOf")
-            .into_iter()
-            .filter(|n| !adds_no_shape(n))
-            .collect();
-        let mut reference = node.ref_target().map(|r| (node.clone(), r));
-        // `allOf: [ {$ref} ]` (plus documentation-only members) is the 3.0 way of
-        // writing `$ref` with siblings: treat it as a plain reference.
-        if reference.is_none() && all_of.len() == 1 {
-            if let Some(r) = all_of[0].ref_target() {
-                let only_doc_siblings = !v.as_object().is_some_and(|m| {
-                    m.contains_key("properties")
-                        || m.contains_key("oneOf")
-                        || m.contains_key("anyOf")
-                });
-                if only_doc_siblings {
-                    reference = Some((all_of[0].clone(), r));
-                    all_of.clear();
-                }
-            }
-        }
-        // `type: 'null'` members of oneOf/anyOf are the 3.1 way to say nullable.
-        let mut strip_null = |members: Vec<Node>| -> Vec<Node> {
-            members
-                .into_iter()
-                .filter(|m| {
-                    let is_null = m.str("type") == Some("null");
-                    if is_null {
-                        nullable = true;
-                    }
-                    !is_null
-                })
-                .collect()
-        };
-        let mut one_of = strip_null(list("oneOf"));
-        let mut any_of = strip_null(list("anyOf"));
-        // Unions that only say which of the parent's properties go together are no union.
+        let (types, mut nullable) = read_types(node);
+        let enum_values = read_enum(v, &mut nullable);
+        let (reference, all_of) = read_all_of(node);
         let is_object =
             v.get("properties").is_some() || v.get("type") == Some(&Value::from("object"));
-        for members in [&mut one_of, &mut any_of] {
-            if !members.is_empty() && members.iter().all(|m| is_constraint_only(m, is_object)) {
-                members.clear();
-            }
-        }
+        let mut one_of = union_members(node, "oneOf", is_object, &mut nullable);
+        let mut any_of = union_members(node, "anyOf", is_object, &mut nullable);
         // `oneOf: [{$ref}, {type: 'null'}]` is the 3.1 way of writing a nullable reference.
+        let mut reference = reference;
         if reference.is_none()
             && all_of.is_empty()
             && !v.as_object().is_some_and(|m| m.contains_key("properties"))
@@ -256,30 +193,6 @@ impl Schema {
                 }
             }
         }
-        let additional = match node.get("additionalProperties") {
-            None => Additional::Unspecified,
-            Some(n) => match n.value() {
-                Value::Bool(true) => Additional::Any,
-                Value::Bool(false) => Additional::Forbidden,
-                Value::Object(m) if m.is_empty() => Additional::Any,
-                _ => Additional::Schema(n),
-            },
-        };
-        let discriminator = node.get("discriminator").and_then(|d| {
-            Some(Discriminator {
-                property: d.str("propertyName")?.to_string(),
-                mapping: d
-                    .value()
-                    .get("mapping")
-                    .and_then(Value::as_object)
-                    .map(|m| {
-                        m.iter()
-                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            })
-        });
         Schema {
             reference,
             types,
@@ -290,22 +203,13 @@ impl Schema {
                 .get("properties")
                 .map(|p| p.entries())
                 .unwrap_or_default(),
-            required: v
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| {
-                    r.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            additional,
+            required: read_required(v),
+            additional: read_additional(node),
             items: node.get("items"),
             one_of,
             any_of,
             all_of,
-            discriminator,
+            discriminator: read_discriminator(node),
             read_only: node.flag("readOnly"),
             write_only: node.flag("writeOnly"),
             description: node.str("description").map(str::to_string),
@@ -319,4 +223,123 @@ impl Schema {
     pub fn is_object_like(&self) -> bool {
         !self.properties.is_empty() || !self.all_of.is_empty()
     }
+}
+
+/// `type` without `null`, and whether it allows `null` (3.0 `nullable`, a 3.1 `type` array
+/// with `null`, `type: 'null'`).
+fn read_types(node: &Node) -> (Vec<JsonType>, bool) {
+    let mut nullable = node.flag("nullable");
+    let mut types = Vec::new();
+    match node.value().get("type") {
+        Some(Value::String(t)) if t == "null" => nullable = true,
+        Some(Value::String(t)) => types.extend(JsonType::parse(t)),
+        Some(Value::Array(ts)) => {
+            for t in ts.iter().filter_map(Value::as_str) {
+                if t == "null" {
+                    nullable = true;
+                } else {
+                    types.extend(JsonType::parse(t));
+                }
+            }
+        }
+        _ => {}
+    }
+    (types, nullable)
+}
+
+/// `enum`, or `const` as a one-value enum, without `null` (which sets `nullable`).
+fn read_enum(v: &Value, nullable: &mut bool) -> Option<Vec<Value>> {
+    let mut values = (v.get("enum").and_then(Value::as_array).cloned())
+        .or_else(|| v.get("const").map(|c| vec![c.clone()]))?;
+    if values.iter().any(Value::is_null) {
+        *nullable = true;
+        values.retain(|x| !x.is_null());
+    }
+    Some(values)
+}
+
+fn list(node: &Node, key: &str) -> Vec<Node> {
+    node.get(key).map(|n| n.items()).unwrap_or_default()
+}
+
+/// `$ref`, and the `allOf` members that carry more than documentation. `allOf: [ {$ref} ]`
+/// (plus documentation-only members) is the 3.0 way of writing `$ref` with siblings: it is
+/// read as a plain reference.
+fn read_all_of(node: &Node) -> (Option<(Node, String)>, Vec<Node>) {
+    let mut all_of: Vec<Node> = (list(node, "allOf").into_iter())
+        .filter(|n| !adds_no_shape(n))
+        .collect();
+    let reference = node.ref_target().map(|r| (node.clone(), r));
+    if reference.is_none() && all_of.len() == 1 {
+        if let Some(r) = all_of[0].ref_target() {
+            let only_doc_siblings = !node.value().as_object().is_some_and(|m| {
+                m.contains_key("properties") || m.contains_key("oneOf") || m.contains_key("anyOf")
+            });
+            if only_doc_siblings {
+                let reference = Some((all_of[0].clone(), r));
+                all_of.clear();
+                return (reference, all_of);
+            }
+        }
+    }
+    (reference, all_of)
+}
+
+/// The members of `oneOf` or `anyOf` (`key`) that make it a union: `type: 'null'` members
+/// are the 3.1 way to say nullable, and members that only say which of the parent's
+/// properties go together make no union.
+fn union_members(node: &Node, key: &str, parent_is_object: bool, nullable: &mut bool) -> Vec<Node> {
+    let mut members: Vec<Node> = (list(node, key).into_iter())
+        .filter(|m| {
+            let is_null = m.str("type") == Some("null");
+            *nullable |= is_null;
+            !is_null
+        })
+        .collect();
+    if !members.is_empty()
+        && members
+            .iter()
+            .all(|m| is_constraint_only(m, parent_is_object))
+    {
+        members.clear();
+    }
+    members
+}
+
+fn read_required(v: &Value) -> Vec<String> {
+    (v.get("required").and_then(Value::as_array))
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn read_additional(node: &Node) -> Additional {
+    match node.get("additionalProperties") {
+        None => Additional::Unspecified,
+        Some(n) => match n.value() {
+            Value::Bool(true) => Additional::Any,
+            Value::Bool(false) => Additional::Forbidden,
+            Value::Object(m) if m.is_empty() => Additional::Any,
+            _ => Additional::Schema(n),
+        },
+    }
+}
+
+fn read_discriminator(node: &Node) -> Option<Discriminator> {
+    let d = node.get("discriminator")?;
+    let mapping = (d.value().get("mapping").and_then(Value::as_object))
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Discriminator {
+        property: d.str("propertyName")?.to_string(),
+        mapping,
+    })
 }
