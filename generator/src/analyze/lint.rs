@@ -216,6 +216,13 @@ pub fn schema(node: &Node, openapi_3_0: bool, findings: &mut Findings) {
             findings.warn(&n, message.into());
         }
     }
+    check_type(node, findings);
+    check_format(node, findings);
+    check_containers(node, findings);
+}
+
+/// `type`: a JSON Schema type, or a list of them.
+fn check_type(node: &Node, findings: &mut Findings) {
     if let Some(t) = node.get("type") {
         let names: Vec<&Value> = match t.value() {
             Value::Array(items) => items.iter().collect(),
@@ -242,6 +249,10 @@ pub fn schema(node: &Node, openapi_3_0: bool, findings: &mut Findings) {
             }
         }
     }
+}
+
+/// `format`: a string; one the generator does not know is a warning.
+fn check_format(node: &Node, findings: &mut Findings) {
     if let Some(f) = node.get("format") {
         match f.value().as_str() {
             Some(name) if FORMATS.contains(&name) => {}
@@ -255,6 +266,10 @@ pub fn schema(node: &Node, openapi_3_0: bool, findings: &mut Findings) {
             None => findings.error(&f, "`format` must be a string".into()),
         }
     }
+}
+
+/// The keywords that hold lists or maps hold them.
+fn check_containers(node: &Node, findings: &mut Findings) {
     for key in ["required", "enum", "allOf", "oneOf", "anyOf"] {
         if let Some(n) = node.get(key) {
             if !n.value().is_array() {

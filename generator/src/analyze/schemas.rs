@@ -347,52 +347,10 @@ impl<'a> Types<'a> {
         let wires: Vec<Wire> = wires.map(Wire::new).collect();
         let mut names = distinct(&wires, Case::Snake, &mut BTreeSet::new()).into_iter();
         let mut fields = Vec::with_capacity(properties.len());
-        for Member {
-            wire,
-            node,
-            read_only: declared_read_only,
-            write_only: declared_write_only,
-        } in properties
-        {
-            let own = self.read(&node);
-            let target = match &own.reference {
-                Some((at, r)) => {
-                    let target = self.loader.deref(&self.loader.resolve(at, r)?)?;
-                    Some(self.read(&target))
-                }
-                None => None,
-            };
-            // As the last declaration that says so (see `collect_members`).
-            let read_only = declared_read_only;
-            let write_only = declared_write_only;
-            let nullable = own.nullable || target.as_ref().is_some_and(|t| t.nullable);
-            let doc = own
-                .description
-                .clone()
-                .or_else(|| target.as_ref().and_then(|t| t.description.clone()));
-            let ty = self.type_of(&node, &format!("{name}{}", type_name(&wire)))?;
-            let required = required.contains(&wire);
-            let Chosen {
-                name: field_name,
-                renamed,
-            } = names.next().expect("a name per member");
-            let doc = match renamed {
-                true => note_wire_name(doc, &wire),
-                false => doc,
-            };
-            fields.push(Field {
-                presence: presence(required && !read_only && !write_only, nullable),
-                required,
-                nullable,
-                name: field_name,
-                wire,
-                ty,
-                doc,
-                read_only,
-                write_only,
-                boxed: false,
-                constructor: None,
-            });
+        for member in properties {
+            let chosen = names.next().expect("a name per member");
+            let required = required.contains(&member.wire);
+            fields.push(self.field(name, member, chosen, required)?);
         }
         fields.extend(raw_members(undeclared, names));
         let additional = match additional {
@@ -404,6 +362,59 @@ impl<'a> Types<'a> {
             fields,
             additional,
             default: false,
+        })
+    }
+
+    /// The field of struct `name` for `member`, named `chosen`.
+    fn field(
+        &mut self,
+        name: &str,
+        member: Member,
+        chosen: Chosen,
+        required: bool,
+    ) -> Result<Field> {
+        // `read_only` and `write_only` as the last declaration that says so (see
+        // `collect_members`).
+        let Member {
+            wire,
+            node,
+            read_only,
+            write_only,
+        } = member;
+        let own = self.read(&node);
+        let target = match &own.reference {
+            Some((at, r)) => {
+                let target = self.loader.deref(&self.loader.resolve(at, r)?)?;
+                Some(self.read(&target))
+            }
+            None => None,
+        };
+        let nullable = own.nullable || target.as_ref().is_some_and(|t| t.nullable);
+        let doc = own
+            .description
+            .clone()
+            .or_else(|| target.as_ref().and_then(|t| t.description.clone()));
+        let ty = self.type_of(&node, &format!("{name}{}", type_name(&wire)))?;
+        let Chosen {
+            name: field_name,
+            renamed,
+        } = chosen;
+        let doc = match renamed {
+            true => note_wire_name(doc, &wire),
+            false => doc,
+        };
+        Ok(Field {
+            presence: presence(required && !read_only && !write_only, nullable),
+            required,
+            nullable,
+            name: field_name,
+            wire,
+            ty,
+            doc,
+            read_only,
+            write_only,
+            boxed: false,
+            constructor: None,
         })
     }
 
