@@ -56,13 +56,14 @@ pub fn events_file(api: &Api, features: bool) -> TokenStream {
     }
 }
 
-/// `pub use` of each payload type, gated as the type is.
+/// `pub use` of each payload type, gated as the type is. A payload type named `Event` stays
+/// in `types` only: the module's own `Event` is the enum of events.
 fn payload_exports(api: &Api, features: bool) -> Vec<TokenStream> {
     let payloads: BTreeSet<&String> = api
         .webhooks
         .iter()
         .filter_map(|w| match &w.payload {
-            TypeRef::Named(name) => Some(name),
+            TypeRef::Named(name) if name != "Event" => Some(name),
             _ => None,
         })
         .collect();

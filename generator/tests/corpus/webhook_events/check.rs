@@ -29,6 +29,10 @@ assert_eq!(json::<Value>(&to_json(&Event::from_value(value.clone()).unwrap())), 
 // The event type spelt like the catch-all has a variant of its own.
 let odd = Event::from_slice(br#"{"eventType":"unknown","note":"n"}"#).unwrap();
 assert!(matches!(&odd, Event::UnknownValue(p) if p.note.as_deref() == Some("n")));
+// A payload type named `Event` stays in `types`: `events::Event` is the enum of events.
+let closed = Event::from_slice(br#"{"eventType":"account-closed","accountId":"a1"}"#).unwrap();
+assert!(matches!(&closed, Event::AccountClosed(p) if p.account_id.as_deref() == Some("a1")));
+let _: &types::Event = match &closed { Event::AccountClosed(p) => p.payload(), _ => unreachable!() };
 // A tagged union payload.
 let settled = Event::from_slice(br#"{"eventType":"payment-settled","method":"card","last4":"4242"}"#).unwrap();
 assert!(matches!(&settled, Event::PaymentSettled(p) if matches!(p.payload(), types::Settlement::Card(c) if c.last4.as_deref() == Some("4242"))), "{settled:?}");
