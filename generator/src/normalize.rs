@@ -317,15 +317,31 @@ fn read_required(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `additionalProperties` (or 2020-12's `unevaluatedProperties` where it is absent). The
+/// members `patternProperties` allows are extra members too, kept in the same map: of the
+/// one pattern's type, or raw JSON when several patterns or an extra schema could apply
+/// (the patterns themselves are not checked).
 fn read_additional(node: &Node) -> Additional {
-    match node.get("additionalProperties") {
-        None => Additional::Unspecified,
-        Some(n) => match n.value() {
-            Value::Bool(true) => Additional::Any,
-            Value::Bool(false) => Additional::Forbidden,
-            Value::Object(m) if m.is_empty() => Additional::Any,
-            _ => Additional::Schema(n),
-        },
+    let declared = (node.get("additionalProperties"))
+        .or_else(|| node.get("unevaluatedProperties"))
+        .map(|n| additional_of(&n))
+        .unwrap_or(Additional::Unspecified);
+    let patterns = (node.get("patternProperties"))
+        .map(|p| p.entries())
+        .unwrap_or_default();
+    match (declared, patterns.as_slice()) {
+        (declared, []) => declared,
+        (Additional::Unspecified | Additional::Forbidden, [(_, only)]) => additional_of(only),
+        _ => Additional::Any,
+    }
+}
+
+fn additional_of(n: &Node) -> Additional {
+    match n.value() {
+        Value::Bool(true) => Additional::Any,
+        Value::Bool(false) => Additional::Forbidden,
+        Value::Object(m) if m.is_empty() => Additional::Any,
+        _ => Additional::Schema(n.clone()),
     }
 }
 

@@ -563,3 +563,57 @@ fn all_of_scalars_and_never_read_schemas() {
     );
     assert_eq!(g.warnings.len(), 4, "{:?}", g.warnings);
 }
+
+/// The extra members of `patternProperties` (one pattern: its type; several: raw JSON) and
+/// of 2020-12's `unevaluatedProperties` are kept in the struct's map of extra members, not
+/// dropped; keywords with no Rust mapping (`if`, `dependentSchemas`, `prefixItems`) are
+/// warned about.
+#[test]
+fn pattern_and_unevaluated_properties_are_extra_members() {
+    let schemas = "    Thing:
+      type: object
+      properties:
+        one:
+          type: object
+          properties: {id: {type: string}}
+          patternProperties: {'^x-': {type: integer}}
+        several:
+          type: object
+          properties: {id: {type: string}}
+          additionalProperties: false
+          patternProperties: {'^x-': {type: integer}, '^y-': {type: string}}
+        rest:
+          type: object
+          properties: {id: {type: string}}
+          unevaluatedProperties: {type: boolean}
+        conditional:
+          type: object
+          properties: {kind: {type: string}}
+          if: {properties: {kind: {const: a}}}
+          then: {properties: {a: {type: string}}}
+        tuple: {type: array, prefixItems: [{type: string}, {type: integer}]}";
+    let g = gen(&[("openapi.yaml", &spec("3.1.0", THING_PATH, schemas))]);
+    let extra = |wire: &str| {
+        let TypeRef::Named(name) = &field(&g, "Thing", wire).ty else {
+            panic!("{wire} is not a named type")
+        };
+        match &g.api.types[name].kind {
+            TypeKind::Struct { additional, .. } => additional.clone(),
+            other => panic!("{wire}: {other:?}"),
+        }
+    };
+    assert_eq!(extra("one"), Some(TypeRef::I64));
+    assert_eq!(extra("several"), Some(TypeRef::Json));
+    assert_eq!(extra("rest"), Some(TypeRef::Bool));
+    let warned: Vec<String> = g.warnings.iter().map(ToString::to_string).collect();
+    for (pointer, words) in [
+        ("properties/conditional/if", "`if`/`then`/`else` is not mapped"),
+        ("properties/tuple/prefixItems", "`prefixItems` is not mapped"),
+    ] {
+        assert!(
+            warned.iter().any(|w| w.contains(pointer) && w.contains(words)),
+            "{warned:?}"
+        );
+    }
+    assert_eq!(warned.len(), 2, "{warned:?}");
+}

@@ -219,6 +219,22 @@ pub fn schema(node: &Node, openapi_3_0: bool, findings: &mut Findings) {
     check_type(node, findings);
     check_format(node, findings);
     check_containers(node, findings);
+    check_unmapped(node, findings);
+}
+
+/// Keywords that shape a value but have no Rust mapping here: the type is read by the rest of
+/// the schema, which is looser than the spec.
+fn check_unmapped(node: &Node, findings: &mut Findings) {
+    const UNMAPPED: &[(&str, &str)] = &[
+        ("if", "`if`/`then`/`else` is not mapped to Rust types: members its schemas declare are not fields of the type"),
+        ("dependentSchemas", "`dependentSchemas` is not mapped to Rust types: members its schemas declare are not fields of the type"),
+        ("prefixItems", "`prefixItems` is not mapped to Rust types: the items are read as `items` says (raw JSON without it)"),
+    ];
+    for (key, message) in UNMAPPED {
+        if let Some(n) = node.get(key) {
+            findings.warn(&n, message.to_string());
+        }
+    }
 }
 
 /// `type`: a JSON Schema type, or a list of them.
