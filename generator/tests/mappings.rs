@@ -607,11 +607,19 @@ fn pattern_and_unevaluated_properties_are_extra_members() {
     assert_eq!(extra("rest"), Some(TypeRef::Bool));
     let warned: Vec<String> = g.warnings.iter().map(ToString::to_string).collect();
     for (pointer, words) in [
-        ("properties/conditional/if", "`if`/`then`/`else` is not mapped"),
-        ("properties/tuple/prefixItems", "`prefixItems` is not mapped"),
+        (
+            "properties/conditional/if",
+            "`if`/`then`/`else` is not mapped",
+        ),
+        (
+            "properties/tuple/prefixItems",
+            "`prefixItems` is not mapped",
+        ),
     ] {
         assert!(
-            warned.iter().any(|w| w.contains(pointer) && w.contains(words)),
+            warned
+                .iter()
+                .any(|w| w.contains(pointer) && w.contains(words)),
             "{warned:?}"
         );
     }

@@ -54,10 +54,7 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
     });
     // A spec of models only has no calls: no `Call`, whose constructor would be unused.
     let call = (!api.resources.is_empty()).then(|| call_type(features));
-    let client_doc = doc(&paragraphs(&[
-        Some(&format!("A client for the {title}.")),
-        Some("Build one with [`Client::builder`]; it is cheap to clone and safe to share between tasks (clones share one connection pool)."),
-    ]));
+    let client = client_type(&title, accessors);
     quote! {
         #![doc = #module_doc]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -69,6 +66,19 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
         /// Servers of the API as the spec lists them: URL template and description.
         pub const SERVERS: &[(&str, &str)] = &[ #( #servers ),* ];
 
+        #client
+
+        #call
+    }
+}
+
+/// `Client`: its builder, the runtime client underneath, and an accessor per resource.
+fn client_type(title: &str, accessors: impl Iterator<Item = TokenStream>) -> TokenStream {
+    let client_doc = doc(&paragraphs(&[
+        Some(&format!("A client for the {title}.")),
+        Some("Build one with [`Client::builder`]; it is cheap to clone and safe to share between tasks (clones share one connection pool)."),
+    ]));
+    quote! {
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
@@ -99,7 +109,6 @@ pub fn module_root(api: &Api, features: bool) -> TokenStream {
             }
         }
 
-        #call
     }
 }
 
