@@ -670,42 +670,7 @@ fn struct_changes(
             add(Severity::Major, field, what.into());
             continue;
         };
-        if !aliases.same_field(f, g) {
-            add(
-                Severity::Major,
-                field.clone(),
-                format!("type {} → {}", field_type(f), field_type(g)),
-            );
-        }
-        if f.constructor != g.constructor {
-            let what = match (f.constructor, g.constructor) {
-                (None, Some(_)) => "now an argument of `new`".to_string(),
-                (Some(_), None) => "no longer an argument of `new`".to_string(),
-                (Some(a), Some(b)) => format!(
-                    "argument of `new`: {} → {}",
-                    describe_arg(&f.ty, a),
-                    describe_arg(&g.ty, b)
-                ),
-                (None, None) => unreachable!("they differ"),
-            };
-            add(Severity::Major, field.clone(), what);
-        }
-        if (f.read_only, f.write_only) != (g.read_only, g.write_only) {
-            let mode = |r: bool, w: bool| match (r, w) {
-                (true, _) => "read-only (never sent)",
-                (_, true) => "write-only (never received)",
-                _ => "read and written",
-            };
-            add(
-                Severity::Major,
-                field.clone(),
-                format!(
-                    "{} → {}",
-                    mode(f.read_only, f.write_only),
-                    mode(g.read_only, g.write_only)
-                ),
-            );
-        }
+        field_changes(&field, f, g, aliases, add);
         if f.doc != g.doc {
             add(Severity::Patch, field, "documentation".into());
         }
@@ -739,6 +704,52 @@ fn struct_changes(
             Severity::Major,
             format!("{item}.extra"),
             "extra members changed".into(),
+        );
+    }
+}
+
+/// A field kept under its name whose type, place in `new` or direction changed.
+fn field_changes(
+    field: &str,
+    f: &Field,
+    g: &Field,
+    aliases: Aliases,
+    add: &mut impl FnMut(Severity, String, String),
+) {
+    if !aliases.same_field(f, g) {
+        add(
+            Severity::Major,
+            field.to_string(),
+            format!("type {} → {}", field_type(f), field_type(g)),
+        );
+    }
+    if f.constructor != g.constructor {
+        let what = match (f.constructor, g.constructor) {
+            (None, Some(_)) => "now an argument of `new`".to_string(),
+            (Some(_), None) => "no longer an argument of `new`".to_string(),
+            (Some(a), Some(b)) => format!(
+                "argument of `new`: {} → {}",
+                describe_arg(&f.ty, a),
+                describe_arg(&g.ty, b)
+            ),
+            (None, None) => unreachable!("they differ"),
+        };
+        add(Severity::Major, field.to_string(), what);
+    }
+    if (f.read_only, f.write_only) != (g.read_only, g.write_only) {
+        let mode = |r: bool, w: bool| match (r, w) {
+            (true, _) => "read-only (never sent)",
+            (_, true) => "write-only (never received)",
+            _ => "read and written",
+        };
+        add(
+            Severity::Major,
+            field.to_string(),
+            format!(
+                "{} → {}",
+                mode(f.read_only, f.write_only),
+                mode(g.read_only, g.write_only)
+            ),
         );
     }
 }
