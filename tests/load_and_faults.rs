@@ -237,6 +237,75 @@ enum Kind {
     Post,
 }
 
+/// Makes the test's calls, `TASKS` at a time: (id, kind, outcome) of each.
+async fn fire(client: &Client) -> Vec<(String, Kind, Result<(), Error>)> {
+    futures::stream::iter(0..CALLS)
+        .map(|i| {
+            let client = client.clone();
+            async move {
+                let id = format!("call{i}");
+                let auth = client.customer_authentication();
+                let kind = [Kind::Get, Kind::Put, Kind::Post][i % 3];
+                let outcome = match kind {
+                    Kind::Get => auth.get_credential(id.clone()).await.map(drop),
+                    Kind::Put => {
+                        let body = CustomerCredential::new("u", "pw", "cus_1".to_string());
+                        auth.update_credential(id.clone(), body).await.map(drop)
+                    }
+                    Kind::Post => {
+                        let body = AuthenticationTokenPasswordMode::new(id.clone(), "pw");
+                        auth.login(body.into()).await.map(drop)
+                    }
+                };
+                (id, kind, outcome)
+            }
+        })
+        .buffer_unordered(TASKS)
+        .collect()
+        .await
+}
+
+/// What a call's outcome was, checked against the server's record of its attempts
+/// (`faults`, in order).
+fn classify(id: &str, outcome: &Result<(), Error>, faults: &[Fault]) -> &'static str {
+    let last = faults.last().copied();
+    match outcome {
+        Ok(()) => {
+            assert!(
+                matches!(last, Some(Fault::Ok | Fault::Slow)),
+                "{id}: a success, but the server's last answer was {last:?}"
+            );
+            "ok"
+        }
+        Err(Error::UnexpectedResponse { status, .. }) => {
+            let expected = match status.as_u16() {
+                429 => Fault::RateLimited,
+                503 => Fault::Unavailable,
+                other => panic!("{id}: unexpected status {other}"),
+            };
+            assert_eq!(last, Some(expected), "{id}: status {status}");
+            "error status"
+        }
+        Err(Error::Decode { body, .. }) => {
+            assert_eq!(last, Some(Fault::NotJson), "{id}");
+            assert!(body.contains("upstream error"), "the body is kept: {body}");
+            "decode error"
+        }
+        Err(Error::Transport(_) | Error::Timeout(_)) => {
+            // The connection broke: before the request was read (the server has no
+            // record of the attempt), after it, or in the middle of the body.
+            assert!(
+                last.is_none()
+                    || matches!(last, Some(Fault::ResetAfterRead | Fault::Truncated))
+                    || faults.iter().any(|f| !matches!(f, Fault::Ok | Fault::Slow)),
+                "{id}: transport error after {faults:?}"
+            );
+            "transport error"
+        }
+        Err(other) => panic!("{id}: an error of an unexpected kind: {other:?}"),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_calls_through_faults_end_typed_and_reconcile() {
     tokio::time::timeout(BUDGET, run())
@@ -264,30 +333,7 @@ async fn run() {
         .unwrap();
 
     let started = Instant::now();
-    let results: Vec<(String, Kind, Result<(), Error>)> = futures::stream::iter(0..CALLS)
-        .map(|i| {
-            let client = client.clone();
-            async move {
-                let id = format!("call{i}");
-                let auth = client.customer_authentication();
-                let kind = [Kind::Get, Kind::Put, Kind::Post][i % 3];
-                let outcome = match kind {
-                    Kind::Get => auth.get_credential(id.clone()).await.map(drop),
-                    Kind::Put => {
-                        let body = CustomerCredential::new("u", "pw", "cus_1".to_string());
-                        auth.update_credential(id.clone(), body).await.map(drop)
-                    }
-                    Kind::Post => {
-                        let body = AuthenticationTokenPasswordMode::new(id.clone(), "pw");
-                        auth.login(body.into()).await.map(drop)
-                    }
-                };
-                (id, kind, outcome)
-            }
-        })
-        .buffer_unordered(TASKS)
-        .collect()
-        .await;
+    let results = fire(&client).await;
     let elapsed = started.elapsed();
 
     assert_eq!(results.len(), CALLS, "every call ended");
@@ -297,42 +343,7 @@ async fn run() {
     for (id, kind, outcome) in &results {
         let faults = ledger_calls.get(id).cloned().unwrap_or_default();
         read += faults.len();
-        let last = faults.last().copied();
-        let label = match outcome {
-            Ok(()) => {
-                assert!(
-                    matches!(last, Some(Fault::Ok | Fault::Slow)),
-                    "{id}: a success, but the server's last answer was {last:?}"
-                );
-                "ok"
-            }
-            Err(Error::UnexpectedResponse { status, .. }) => {
-                let expected = match status.as_u16() {
-                    429 => Fault::RateLimited,
-                    503 => Fault::Unavailable,
-                    other => panic!("{id}: unexpected status {other}"),
-                };
-                assert_eq!(last, Some(expected), "{id}: status {status}");
-                "error status"
-            }
-            Err(Error::Decode { body, .. }) => {
-                assert_eq!(last, Some(Fault::NotJson), "{id}");
-                assert!(body.contains("upstream error"), "the body is kept: {body}");
-                "decode error"
-            }
-            Err(Error::Transport(_) | Error::Timeout(_)) => {
-                // The connection broke: before the request was read (the server has no
-                // record of the attempt), after it, or in the middle of the body.
-                assert!(
-                    last.is_none()
-                        || matches!(last, Some(Fault::ResetAfterRead | Fault::Truncated))
-                        || faults.iter().any(|f| !matches!(f, Fault::Ok | Fault::Slow)),
-                    "{id}: transport error after {faults:?}"
-                );
-                "transport error"
-            }
-            Err(other) => panic!("{id}: an error of an unexpected kind: {other:?}"),
-        };
+        let label = classify(id, outcome, &faults);
         *outcomes.entry(label).or_default() += 1;
         if *kind == Kind::Post {
             let processed = faults.iter().filter(|f| f.processed()).count();
