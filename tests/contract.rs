@@ -111,6 +111,13 @@ async fn exercise_every_operation(prism: &Prism) {
     );
     assert_eq!(streamed.len(), 3);
 
+    credentials_and_reset_tokens(prism).await;
+}
+
+/// The credential and reset-password-token operations.
+async fn credentials_and_reset_tokens(prism: &Prism) {
+    let client = prism.client();
+    let auth = client.customer_authentication();
     let mut credential = CustomerCredential::new(
         "jane@example.com",
         "correct horse",
