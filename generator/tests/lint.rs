@@ -366,3 +366,19 @@ fn nullable_in_3_1_is_a_warning_and_in_3_0_is_not() {
     let g = gen(&with_schema(schema).replace("openapi: 3.1.0", "openapi: 3.0.3"));
     assert!(g.warnings.is_empty(), "{:?}", warnings(&g));
 }
+
+/// JSON Schema: `$ref` is a URI reference, a string (openapi-generator's `null_schema_test`
+/// has `$ref: null`, which was read as an empty schema).
+#[test]
+fn a_ref_that_is_not_a_string_is_an_error() {
+    let e = error(&with_schema(
+        "type: object\nproperties:\n  a: {$ref: null}\n  b: {$ref: 7}",
+    ));
+    assert!(e.starts_with("2 error(s) in the spec"), "{e}");
+    for expected in [
+        "properties/a/$ref (line 15): `$ref` must be a string (a URI reference), not null",
+        "properties/b/$ref (line 16): `$ref` must be a string (a URI reference), not a number",
+    ] {
+        assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
+    }
+}

@@ -284,8 +284,15 @@ fn check_format(node: &Node, findings: &mut Findings) {
     }
 }
 
-/// The keywords that hold lists or maps hold them.
+/// The keywords that hold lists or maps hold them, and `$ref` is a string.
 fn check_containers(node: &Node, findings: &mut Findings) {
+    if let Some(r) = node.get("$ref").filter(|r| !r.value().is_string()) {
+        let message = format!(
+            "`$ref` must be a string (a URI reference), not {}",
+            kind(r.value())
+        );
+        findings.error(&r, message);
+    }
     for key in ["required", "enum", "allOf", "oneOf", "anyOf"] {
         if let Some(n) = node.get(key) {
             if !n.value().is_array() {
