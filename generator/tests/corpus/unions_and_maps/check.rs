@@ -9,3 +9,12 @@ let types::Plan::PlanSubscription(s) = &both else { panic!("{both:?}") };
 assert_eq!((s.period.as_str(), s.trial_days), ("month", Some(7)));
 let sale: types::Plan = json(r#"{"price":5}"#);
 assert!(matches!(sale, types::Plan::PlanOneTimeSale(_)), "{sale:?}");
+// A value the first enum does not know goes to the enum that knows it, not into the first
+// one's `Unknown`; one that neither knows stays in the first.
+let unit = |text: &str| json::<types::Plan>(&format!(r#"{{"period":"month","unit":"{text}"}}"#));
+let types::Plan::PlanSubscription(s) = unit("days") else { panic!() };
+assert!(matches!(s.unit, Some(types::PlanSubscriptionUnit::TimePluralUnit(types::TimePluralUnit::Days))), "{:?}", s.unit);
+let types::Plan::PlanSubscription(s) = unit("day") else { panic!() };
+assert!(matches!(s.unit, Some(types::PlanSubscriptionUnit::TimeUnit(types::TimeUnit::Day))), "{:?}", s.unit);
+let types::Plan::PlanSubscription(s) = unit("weeks") else { panic!() };
+assert!(matches!(&s.unit, Some(types::PlanSubscriptionUnit::TimeUnit(types::TimeUnit::Unknown(w))) if w == "weeks"), "{:?}", s.unit);

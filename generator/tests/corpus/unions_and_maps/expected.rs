@@ -264,6 +264,8 @@ pub struct PlanSubscription {
     pub value: Option<PlanSubscriptionValue>,
     /// The `metadata` member.
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
+    /// The `unit` member.
+    pub unit: Option<PlanSubscriptionUnit>,
     /// The `parent` member.
     pub parent: Option<Subscription>,
     /// The `children` member.
@@ -275,12 +277,52 @@ object! {
         period "period" required new,
         value "value" optional,
         metadata "metadata" optional,
+        unit "unit" optional,
         parent "parent" optional,
         children "children" optional,
     }
     /// Creates `PlanSubscription` from the fields the API requires (`period`); the others start unset.
     new(period: impl Into<String>) {
         let period = period.into();
+    }
+}
+/// The `PlanSubscriptionUnit` schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanSubscriptionUnit {
+    /// A value of the `TimeUnit` shape.
+    TimeUnit(TimeUnit),
+    /// A value of the `TimePluralUnit` shape.
+    TimePluralUnit(TimePluralUnit),
+}
+impl Serialize for PlanSubscriptionUnit {
+    fn serialize<S: ::rebilly_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TimeUnit(value) => value.serialize(serializer),
+            Self::TimePluralUnit(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> Deserialize<'de> for PlanSubscriptionUnit {
+    fn deserialize<D: ::rebilly_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::rebilly_runtime::untagged::read(
+            deserializer,
+            "PlanSubscriptionUnit",
+            &[
+                |value| ::rebilly_runtime::untagged::attempt_known(
+                    value,
+                    Self::TimeUnit,
+                ),
+                |value| ::rebilly_runtime::untagged::attempt_known(
+                    value,
+                    Self::TimePluralUnit,
+                ),
+            ],
+        )
     }
 }
 /// The `PlanSubscriptionValue` schema.
@@ -334,6 +376,8 @@ pub struct Subscription {
     pub value: Option<PlanSubscriptionValue>,
     /// The `metadata` member.
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
+    /// The `unit` member.
+    pub unit: Option<PlanSubscriptionUnit>,
     /// The `parent` member.
     pub parent: Option<Box<Subscription>>,
     /// The `children` member.
@@ -344,11 +388,46 @@ object! {
         period "period" required new,
         value "value" optional,
         metadata "metadata" optional,
+        unit "unit" optional,
         parent "parent" optional,
         children "children" optional,
     }
     /// Creates `Subscription` from the fields the API requires (`period`); the others start unset.
     new(period: impl Into<String>) {
         let period = period.into();
+    }
+}
+/// The `TimePluralUnit` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimePluralUnit {
+    /// `days`
+    Days,
+    /// `months`
+    Months,
+    /// A value this version of the SDK does not know (the API added it later).
+    Unknown(String),
+}
+string_enum! {
+    TimePluralUnit {
+        Days "days",
+        Months "months",
+    }
+}
+/// The `TimeUnit` schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeUnit {
+    /// `day`
+    Day,
+    /// `month`
+    Month,
+    /// A value this version of the SDK does not know (the API added it later).
+    Unknown(String),
+}
+string_enum! {
+    TimeUnit {
+        Day "day",
+        Month "month",
     }
 }
