@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use serde_json::Value;
+
 use crate::analyze::names::{distinct, type_name, variant_names, Case, Wire};
 use crate::diag::Result;
 use crate::load::Node;
@@ -11,6 +13,17 @@ use crate::model::{TaggedVariant, TypeKind, TypeRef, UntaggedVariant};
 use crate::normalize::{Discriminator, Schema};
 
 use super::{schema_name, Types};
+
+/// Tag values and the schema each one selects.
+type Mapping = Vec<(String, Node)>;
+
+/// How a union is tagged: the tag property, and whether its members are inline schemas
+/// named after the union (an implicit tag) rather than schemas of their own.
+#[derive(Clone, Copy)]
+struct Tagging<'a> {
+    tag: &'a str,
+    inline: bool,
+}
 
 impl Types<'_> {
     pub(super) fn union(&mut self, name: &str, schema: &Schema) -> Result<TypeKind> {
@@ -21,8 +34,53 @@ impl Types<'_> {
         };
         match &schema.discriminator {
             Some(disc) => self.tagged(name, schema, disc, members, None),
-            None => self.untagged(name, members, None),
+            None => match self.implicit_tag(members)? {
+                Some((tag, mapping)) => {
+                    let tagging = Tagging {
+                        tag: &tag,
+                        inline: true,
+                    };
+                    self.tagged_variants(name, schema, tagging, mapping, members, None)
+                }
+                None => self.untagged(name, members, None),
+            },
         }
+    }
+
+    /// A tag the members of a union without a discriminator carry all the same: a required
+    /// property whose schema allows one string, a different one in each member (`{type:
+    /// {enum: [i64]}, datum: ...}`, as schemars writes Rust enums). The union is then read
+    /// by that tag, as a discriminator's is, and its variants are named after the values.
+    fn implicit_tag(&mut self, members: &[Node]) -> Result<Option<(String, Mapping)>> {
+        let mut tag: Option<String> = None;
+        let mut mapping = Vec::new();
+        for member in members {
+            let target = self.loader.deref(member)?;
+            let read = self.read(&target);
+            let mut found = None;
+            for (property, node) in &read.properties {
+                let allowed = self.read(&self.loader.deref(node)?).enum_values;
+                let one = match allowed.as_deref() {
+                    Some([Value::String(one)]) => one.clone(),
+                    _ => continue,
+                };
+                let fits =
+                    read.required.contains(property) && tag.as_ref().is_none_or(|t| t == property);
+                if fits {
+                    found = Some((property.clone(), one));
+                    break;
+                }
+            }
+            let Some((property, value)) = found else {
+                return Ok(None);
+            };
+            if mapping.iter().any(|(v, _)| *v == value) {
+                return Ok(None);
+            }
+            tag = Some(property);
+            mapping.push((value, member.clone()));
+        }
+        Ok(tag.filter(|_| mapping.len() > 1).map(|t| (t, mapping)))
     }
 
     /// `allOf` with a member that is a union (`oneOf`/`anyOf`): the union distributed over
@@ -93,7 +151,7 @@ impl Types<'_> {
         members: &[Node],
         rest: Option<&Schema>,
     ) -> Result<TypeKind> {
-        let mut mapping: Vec<(String, Node)> = Vec::new();
+        let mut mapping: Mapping = Vec::new();
         if disc.mapping.is_empty() {
             for m in members {
                 mapping.push((schema_name(&self.loader.deref(m)?), m.clone()));
@@ -107,6 +165,24 @@ impl Types<'_> {
                 ));
             }
         }
+        let tagging = Tagging {
+            tag: &disc.property,
+            inline: false,
+        };
+        self.tagged_variants(name, schema, tagging, mapping, members, rest)
+    }
+
+    /// The variants of a union read by its tag: a payload per (tag value, schema) of
+    /// `mapping`.
+    fn tagged_variants(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        tagging: Tagging,
+        mapping: Mapping,
+        members: &[Node],
+        rest: Option<&Schema>,
+    ) -> Result<TypeKind> {
         // `Unknown` is the catch-all variant of unions that are received.
         let wires: Vec<&str> = mapping.iter().map(|(w, _)| w.as_str()).collect();
         let mut names = variant_names(&wires, &["Unknown"]).into_iter();
@@ -117,6 +193,9 @@ impl Types<'_> {
             let target = self.loader.deref(&node)?;
             let payload = if let Some(rest) = rest {
                 self.merged(name, &node, &schema_name(&target), rest)?
+            } else if tagging.inline && node.ref_target().is_none() {
+                // An inline member is named after the union and its tag value.
+                self.type_of(&node, &format!("{name}{variant_name}"))?
             } else if self.is_schema(&target, &own_key)? {
                 // The base maps a value to itself, or to a subtype that only refers to the base:
                 // that variant carries the base's own members.
@@ -127,7 +206,7 @@ impl Types<'_> {
             match payload {
                 TypeRef::Named(payload) => {
                     self.tag_fields
-                        .push((payload.clone(), disc.property.clone()));
+                        .push((payload.clone(), tagging.tag.to_string()));
                     variants.push(TaggedVariant {
                         name: variant_name,
                         tag_value,
@@ -141,7 +220,7 @@ impl Types<'_> {
             }
         }
         Ok(TypeKind::Tagged {
-            tag: disc.property.clone(),
+            tag: tagging.tag.to_string(),
             variants,
         })
     }

@@ -18,3 +18,14 @@ let types::Plan::PlanSubscription(s) = unit("day") else { panic!() };
 assert!(matches!(s.unit, Some(types::PlanSubscriptionUnit::TimeUnit(types::TimeUnit::Day))), "{:?}", s.unit);
 let types::Plan::PlanSubscription(s) = unit("weeks") else { panic!() };
 assert!(matches!(&s.unit, Some(types::PlanSubscriptionUnit::TimeUnit(types::TimeUnit::Unknown(w))) if w == "weeks"), "{:?}", s.unit);
+// A union whose members carry their own tag is read by the tag: an integer under `f64` is
+// an `F64` (first-fit would take `I64`), an unknown tag is kept whole, and the tag is
+// written back.
+let sample = |text: &str| json::<types::Datum>(text);
+assert!(matches!(sample(r#"{"type":"f64","datum":5}"#), types::Datum::F64(d) if d.datum == 5.0));
+assert!(matches!(sample(r#"{"type":"i64","datum":5}"#), types::Datum::I64(d) if d.datum == 5));
+let unknown = sample(r#"{"type":"bool","datum":true}"#);
+assert!(matches!(&unknown, types::Datum::Unknown(_)), "{unknown:?}");
+assert_eq!(json::<rebilly_runtime::serde_json::Value>(&to_json(&unknown)), json::<rebilly_runtime::serde_json::Value>(r#"{"type":"bool","datum":true}"#));
+let written = to_json(&types::Datum::F64(types::DatumF64::new(2.5)));
+assert_eq!(json::<rebilly_runtime::serde_json::Value>(&written), json::<rebilly_runtime::serde_json::Value>(r#"{"type":"f64","datum":2.5}"#));

@@ -199,6 +199,62 @@ const ANONYMOUS: Security = &[&[]];
 use ::rebilly_runtime::serde::{Deserialize, Serialize};
 #[allow(unused_imports)]
 use ::rebilly_runtime::{object, string_enum, tagged};
+/// The `Datum` schema.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Datum {
+    /// `type: i64`
+    I64(DatumI64),
+    /// `type: f64`
+    F64(DatumF64),
+    /// A variant this version of the SDK does not know (the API added it later), or
+    /// one whose members do not fit its type, with every member it was sent.
+    Unknown(::rebilly_runtime::tagged::Object),
+}
+impl From<DatumI64> for Datum {
+    fn from(value: DatumI64) -> Self {
+        Self::I64(value)
+    }
+}
+impl From<DatumF64> for Datum {
+    fn from(value: DatumF64) -> Self {
+        Self::F64(value)
+    }
+}
+tagged! {
+    Datum "type" {
+        I64 "i64" write,
+        F64 "f64" write,
+    }
+}
+/// The `DatumF64` schema.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DatumF64 {
+    /// The `datum` member.
+    pub datum: f64,
+}
+object! {
+    DatumF64 {
+        datum "datum" required new,
+    }
+    /// Creates `DatumF64` from the fields the API requires (`datum`); the others start unset.
+    new(datum: f64) {}
+}
+/// The `DatumI64` schema.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DatumI64 {
+    /// The `datum` member.
+    pub datum: i64,
+}
+object! {
+    DatumI64 {
+        datum "datum" required new,
+    }
+    /// Creates `DatumI64` from the fields the API requires (`datum`); the others start unset.
+    new(datum: i64) {}
+}
 /// The `Plan` schema.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plan {
@@ -266,6 +322,8 @@ pub struct PlanSubscription {
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// The `unit` member.
     pub unit: Option<PlanSubscriptionUnit>,
+    /// The `sample` member.
+    pub sample: Option<Datum>,
     /// The `parent` member.
     pub parent: Option<Subscription>,
     /// The `children` member.
@@ -278,6 +336,7 @@ object! {
         value "value" optional,
         metadata "metadata" optional,
         unit "unit" optional,
+        sample "sample" optional,
         parent "parent" optional,
         children "children" optional,
     }
@@ -378,6 +437,8 @@ pub struct Subscription {
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// The `unit` member.
     pub unit: Option<PlanSubscriptionUnit>,
+    /// The `sample` member.
+    pub sample: Option<Datum>,
     /// The `parent` member.
     pub parent: Option<Box<Subscription>>,
     /// The `children` member.
@@ -389,6 +450,7 @@ object! {
         value "value" optional,
         metadata "metadata" optional,
         unit "unit" optional,
+        sample "sample" optional,
         parent "parent" optional,
         children "children" optional,
     }
