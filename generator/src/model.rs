@@ -81,6 +81,27 @@ impl Api {
     pub fn operation_count(&self) -> usize {
         self.resources.values().map(|r| r.operations.len()).sum()
     }
+
+    /// `ty` with every alias replaced by what it names, inside arrays, maps and `Option`s
+    /// too.
+    pub fn resolve(&self, ty: &TypeRef) -> TypeRef {
+        let mut ty = ty.clone();
+        // An alias names another type; a cycle of aliases cannot compile, but stop anyway.
+        for _ in 0..32 {
+            let next = match &ty {
+                TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => target.clone(),
+                    _ => return ty,
+                },
+                TypeRef::Array(t) => return TypeRef::Array(Box::new(self.resolve(t))),
+                TypeRef::Map(t) => return TypeRef::Map(Box::new(self.resolve(t))),
+                TypeRef::Nullable(t) => return TypeRef::Nullable(Box::new(self.resolve(t))),
+                _ => return ty,
+            };
+            ty = next;
+        }
+        ty
+    }
 }
 
 /// A server the API is served from.

@@ -151,34 +151,14 @@ struct Aliases<'a> {
     new: &'a Api,
 }
 
-/// `ty` with every alias of `api` replaced by what it names.
-fn resolve(api: &Api, ty: &TypeRef) -> TypeRef {
-    let mut ty = ty.clone();
-    // An alias names another type; a cycle of aliases cannot compile, but stop anyway.
-    for _ in 0..32 {
-        let next = match &ty {
-            TypeRef::Named(n) => match api.types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::Alias(target)) => target.clone(),
-                _ => return ty,
-            },
-            TypeRef::Array(t) => return TypeRef::Array(Box::new(resolve(api, t))),
-            TypeRef::Map(t) => return TypeRef::Map(Box::new(resolve(api, t))),
-            TypeRef::Nullable(t) => return TypeRef::Nullable(Box::new(resolve(api, t))),
-            _ => return ty,
-        };
-        ty = next;
-    }
-    ty
-}
-
 impl Aliases<'_> {
     fn same(self, a: &TypeRef, b: &TypeRef) -> bool {
-        a == b || resolve(self.old, a) == resolve(self.new, b)
+        a == b || self.old.resolve(a) == self.new.resolve(b)
     }
 
     fn same_field(self, f: &Field, g: &Field) -> bool {
         let resolved = |api: &Api, f: &Field| Field {
-            ty: resolve(api, &f.ty),
+            ty: api.resolve(&f.ty),
             ..f.clone()
         };
         field_type(f) == field_type(g)

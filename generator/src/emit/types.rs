@@ -98,18 +98,13 @@ fn untagged(
 
 /// `ty` is a string enum, by name or through aliases.
 fn is_string_enum(api: &Api, ty: &TypeRef) -> bool {
-    let mut ty = ty;
-    for _ in 0..8 {
-        let TypeRef::Named(name) = ty else {
-            return false;
-        };
-        match api.types.get(name).map(|d| &d.kind) {
-            Some(TypeKind::StringEnum { .. }) => return true,
-            Some(TypeKind::Alias(inner)) => ty = inner,
-            _ => return false,
-        }
-    }
-    false
+    let TypeRef::Named(name) = api.resolve(ty) else {
+        return false;
+    };
+    matches!(
+        api.types.get(&name).map(|d| &d.kind),
+        Some(TypeKind::StringEnum { .. })
+    )
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> (Vec<TokenStream>, Option<String>) {
